@@ -1,0 +1,566 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * qotd - Quote of the Day, version 3.
+ *
+ * A small ramdisk that holds one quotation per device, /dev/qotd0 ...:
+ * read and write it at file offsets, and resize or reset it with ioctls.
+ * A Linux port of the Solaris Device Driver Tutorial's qotd_3, kept as a
+ * reference for memory allocation that may or may not sleep, setup that
+ * unwinds from any step, locking around user copies, and ioctl design.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/compat.h>
+#include <linux/device.h>
+#include <linux/fs.h>
+#include <linux/lockdep.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
+
+#include <linux/qotd.h>
+
+#include "qotd.h"
+
+#define QOTD_MAX_INSTANCES	64
+#define QOTD_MAX_SIZE_LIMIT	SZ_1G
+
+static const char qotd_quote[] =
+	"On the whole, I'd rather be in Philadelphia. - W. C. Fields\n";
+
+static unsigned int instances = 1;
+module_param(instances, uint, 0444);
+MODULE_PARM_DESC(instances, "Number of devices /dev/qotd0 ... (1-64, default 1)");
+
+static unsigned long max_size = QOTD_DEFAULT_MAX_SIZE;
+module_param(max_size, ulong, 0444);
+MODULE_PARM_DESC(max_size,
+		 "Largest buffer size in bytes that QOTDIOCSSZ accepts (128 to 1073741824, default 65536)");
+
+static enum qotd_alloc alloc_mode = QOTD_ALLOC_UMEM;
+
+static int qotd_alloc_param_set(const char *val, const struct kernel_param *kp)
+{
+	return qotd_alloc_parse(val, kp->arg);
+}
+
+static int qotd_alloc_param_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n",
+			  qotd_alloc_names[*(enum qotd_alloc *)kp->arg]);
+}
+
+static const struct kernel_param_ops qotd_alloc_param_ops = {
+	.set = qotd_alloc_param_set,
+	.get = qotd_alloc_param_get,
+};
+
+module_param_cb(alloc, &qotd_alloc_param_ops, &alloc_mode, 0444);
+MODULE_PARM_DESC(alloc,
+		 "Buffer allocation: umem (whole zeroed pages, default), kmem (byte-granular slab), auto (slab below a page, pages from a page up)");
+
+/* Lifecycle flags: which setup steps of an instance finished. */
+#define QOTD_HAVE_BUFFER	BIT(0)
+#define QOTD_HAVE_NODE		BIT(1)
+
+struct qotd_dev {
+	struct miscdevice misc;
+	char name[16];
+	unsigned int flags;
+
+	/*
+	 * One reader/writer lock per instance, made of a wait queue and a
+	 * count, as the original made its busy flag of a mutex and a
+	 * condition variable.  rw_semaphore offers no interruptible write
+	 * side, and a caller queued behind a copy from slow user memory must
+	 * be able to give up on a signal.  waitq.lock guards holders and
+	 * writers_waiting.
+	 */
+	wait_queue_head_t waitq;
+	int holders;			/* readers inside, or -1 for a writer */
+	unsigned int writers_waiting;	/* hold off new readers: no starving */
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	struct lockdep_map dep_map;
+#endif
+
+	/* Guarded by the lock; also read locklessly by sysfs and discard. */
+	void *buf;
+	size_t size;
+	size_t allocated;		/* kernel memory behind buf */
+	bool changed;			/* holds a reference on the module */
+};
+
+static struct qotd_dev *qotd_devs;
+
+static int qotd_lock(struct qotd_dev *qd, bool exclusive)
+{
+	int ret;
+
+	if (exclusive)
+		lock_acquire_exclusive(&qd->dep_map, 0, 0, NULL, _RET_IP_);
+	else
+		lock_acquire_shared(&qd->dep_map, 0, 0, NULL, _RET_IP_);
+
+	spin_lock(&qd->waitq.lock);
+	if (exclusive) {
+		qd->writers_waiting++;
+		ret = wait_event_interruptible_locked(qd->waitq, !qd->holders);
+		qd->writers_waiting--;
+		if (!ret)
+			qd->holders = -1;
+		else if (!qd->writers_waiting)
+			wake_up_locked(&qd->waitq);	/* readers we held off */
+	} else {
+		ret = wait_event_interruptible_locked(qd->waitq,
+						      qd->holders >= 0 &&
+						      !qd->writers_waiting);
+		if (!ret)
+			qd->holders++;
+	}
+	spin_unlock(&qd->waitq.lock);
+
+	if (ret)
+		lock_release(&qd->dep_map, _RET_IP_);
+	return ret;
+}
+
+static void qotd_unlock(struct qotd_dev *qd)
+{
+	lock_release(&qd->dep_map, _RET_IP_);
+
+	spin_lock(&qd->waitq.lock);
+	if (qd->holders < 0)
+		qd->holders = 0;
+	else
+		qd->holders--;
+	if (!qd->holders)
+		wake_up_locked(&qd->waitq);
+	spin_unlock(&qd->waitq.lock);
+}
+
+/* Called with the lock held for writing, as are the three below. */
+static void qotd_set_changed(struct qotd_dev *qd)
+{
+	if (qd->changed)
+		return;
+	/* An unload would throw the user's quotation away: refuse it. */
+	__module_get(THIS_MODULE);
+	WRITE_ONCE(qd->changed, true);
+}
+
+static void qotd_clear_changed(struct qotd_dev *qd)
+{
+	if (!qd->changed)
+		return;
+	WRITE_ONCE(qd->changed, false);
+	module_put(THIS_MODULE);
+}
+
+/* Install @buf of @size bytes and return the buffer it replaces. */
+static void *qotd_install(struct qotd_dev *qd, void *buf, size_t size)
+{
+	void *old = qd->buf;
+
+	qd->buf = buf;
+	WRITE_ONCE(qd->size, size);
+	WRITE_ONCE(qd->allocated, qotd_buf_footprint(buf, size, alloc_mode));
+	return old;
+}
+
+/* Put the initial quotation into a buffer of the initial size. */
+static void qotd_fill_initial(struct qotd_dev *qd)
+{
+	memset(qd->buf, 0, QOTD_INIT_SIZE);
+	memcpy(qd->buf, qotd_quote, sizeof(qotd_quote) - 1);
+}
+
+static struct qotd_dev *qotd_from_file(struct file *file)
+{
+	/* misc_open() points private_data at our miscdevice. */
+	return container_of(file->private_data, struct qotd_dev, misc);
+}
+
+static ssize_t qotd_read(struct file *file, char __user *ubuf, size_t count,
+			 loff_t *ppos)
+{
+	struct qotd_dev *qd = qotd_from_file(file);
+	size_t n, left;
+	ssize_t ret;
+
+	ret = qotd_lock(qd, false);
+	if (ret)
+		return ret;
+	n = qotd_span(*ppos, count, qd->size);
+	left = n ? copy_to_user(ubuf, qd->buf + *ppos, n) : 0;
+	qotd_unlock(qd);
+
+	if (n && left == n)
+		return -EFAULT;
+	*ppos += n - left;
+	return n - left;
+}
+
+static ssize_t qotd_write(struct file *file, const char __user *ubuf,
+			  size_t count, loff_t *ppos)
+{
+	struct qotd_dev *qd = qotd_from_file(file);
+	size_t n, left;
+	ssize_t ret;
+
+	if (!count)
+		return 0;
+
+	ret = qotd_lock(qd, true);
+	if (ret)
+		return ret;
+	n = qotd_span(*ppos, count, qd->size);
+	if (!n) {
+		ret = -ENOSPC;
+		goto out_unlock;
+	}
+	left = copy_from_user(qd->buf + *ppos, ubuf, n);
+	if (left == n) {
+		ret = -EFAULT;
+		goto out_unlock;
+	}
+	qotd_set_changed(qd);
+	*ppos += n - left;
+	ret = n - left;
+out_unlock:
+	qotd_unlock(qd);
+	return ret;
+}
+
+static loff_t qotd_llseek(struct file *file, loff_t offset, int whence)
+{
+	struct qotd_dev *qd = qotd_from_file(file);
+	loff_t ret;
+
+	ret = qotd_lock(qd, false);
+	if (ret)
+		return ret;
+	ret = generic_file_llseek_size(file, offset, whence, qd->size,
+				       qd->size);
+	qotd_unlock(qd);
+	return ret;
+}
+
+/*
+ * Sizes travel as __u64 with the Linux-encoded commands, and as the
+ * caller's size_t with the legacy ones: @width is the size in bytes.
+ */
+static int qotd_get_user_size(u64 *size, const void __user *argp,
+			      unsigned int width)
+{
+	u32 narrow;
+
+	if (width == sizeof(u64))
+		return get_user(*size, (const u64 __user *)argp);
+	if (get_user(narrow, (const u32 __user *)argp))
+		return -EFAULT;
+	*size = narrow;
+	return 0;
+}
+
+static int qotd_put_user_size(u64 size, void __user *argp, unsigned int width)
+{
+	if (width == sizeof(u64))
+		return put_user(size, (u64 __user *)argp);
+	return put_user((u32)size, (u32 __user *)argp);
+}
+
+static int qotd_get_size(struct qotd_dev *qd, void __user *argp,
+			 unsigned int width)
+{
+	size_t size;
+	int ret;
+
+	ret = qotd_lock(qd, false);
+	if (ret)
+		return ret;
+	size = qd->size;
+	qotd_unlock(qd);
+
+	return qotd_put_user_size(size, argp, width);
+}
+
+static int qotd_set_size(struct qotd_dev *qd, const void __user *argp,
+			 unsigned int width)
+{
+	void *buf, *old;
+	u64 size;
+	int ret;
+
+	if (qotd_get_user_size(&size, argp, width))
+		return -EFAULT;
+	if (!size || size > max_size)
+		return -EINVAL;
+
+	/* Allocate before taking the lock: this may sleep for memory. */
+	buf = qotd_buf_alloc(size, alloc_mode, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!buf)
+		return -ENOMEM;
+
+	ret = qotd_lock(qd, true);
+	if (ret)
+		goto out_free_buffer;
+	memcpy(buf, qd->buf, min_t(size_t, qd->size, size));
+	old = qotd_install(qd, buf, size);
+	qotd_set_changed(qd);
+	qotd_unlock(qd);
+
+	buf = old;
+out_free_buffer:
+	qotd_buf_free(buf);
+	return ret;
+}
+
+static int qotd_discard(struct qotd_dev *qd)
+{
+	void *buf = NULL, *old = NULL;
+	int ret;
+
+again:
+	/* A hint only: the size is checked again under the lock. */
+	if (!buf && READ_ONCE(qd->size) != QOTD_INIT_SIZE) {
+		buf = qotd_buf_alloc(QOTD_INIT_SIZE, alloc_mode,
+				     GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+		if (!buf)
+			return -ENOMEM;
+	}
+
+	ret = qotd_lock(qd, true);
+	if (ret)
+		goto out_free_buffer;
+	if (!buf && qd->size != QOTD_INIT_SIZE) {
+		/* Resized since we looked: allocate after all. */
+		qotd_unlock(qd);
+		goto again;
+	}
+	if (buf) {
+		old = qotd_install(qd, buf, QOTD_INIT_SIZE);
+		buf = NULL;
+	}
+	qotd_fill_initial(qd);
+	qotd_clear_changed(qd);
+	qotd_unlock(qd);
+
+	qotd_buf_free(old);
+out_free_buffer:
+	qotd_buf_free(buf);
+	return ret;
+}
+
+/* @width: the size in bytes of the caller's size_t, for legacy commands. */
+static long qotd_do_ioctl(struct file *file, unsigned int cmd,
+			  void __user *argp, unsigned int width)
+{
+	struct qotd_dev *qd = qotd_from_file(file);
+
+	switch (cmd) {
+	case QOTDIOCGSZ:
+		width = sizeof(u64);
+		fallthrough;
+	case QOTD_LEGACY_IOCGSZ:
+		if (!(file->f_mode & FMODE_READ))
+			return -EACCES;
+		return qotd_get_size(qd, argp, width);
+	case QOTDIOCSSZ:
+		width = sizeof(u64);
+		fallthrough;
+	case QOTD_LEGACY_IOCSSZ:
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EACCES;
+		return qotd_set_size(qd, argp, width);
+	case QOTDIOCDISCARD:
+	case QOTD_LEGACY_IOCDISCARD:
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EACCES;
+		return qotd_discard(qd);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static long qotd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	return qotd_do_ioctl(file, cmd, (void __user *)arg, sizeof(size_t));
+}
+
+#ifdef CONFIG_COMPAT
+static long qotd_compat_ioctl(struct file *file, unsigned int cmd,
+			      unsigned long arg)
+{
+	return qotd_do_ioctl(file, cmd, compat_ptr(arg), sizeof(compat_size_t));
+}
+#endif
+
+static const struct file_operations qotd_fops = {
+	.owner		= THIS_MODULE,
+	.llseek		= qotd_llseek,
+	.read		= qotd_read,
+	.write		= qotd_write,
+	.unlocked_ioctl	= qotd_ioctl,
+#ifdef CONFIG_COMPAT
+	.compat_ioctl	= qotd_compat_ioctl,
+#endif
+};
+
+static struct qotd_dev *qotd_from_dev(struct device *dev)
+{
+	/* misc_register() makes the miscdevice the node's driver data. */
+	struct miscdevice *misc = dev_get_drvdata(dev);
+
+	return container_of(misc, struct qotd_dev, misc);
+}
+
+static ssize_t size_show(struct device *dev, struct device_attribute *attr,
+			 char *page)
+{
+	return sysfs_emit(page, "%zu\n", READ_ONCE(qotd_from_dev(dev)->size));
+}
+static DEVICE_ATTR_RO(size);
+
+static ssize_t changed_show(struct device *dev, struct device_attribute *attr,
+			    char *page)
+{
+	return sysfs_emit(page, "%d\n", READ_ONCE(qotd_from_dev(dev)->changed));
+}
+static DEVICE_ATTR_RO(changed);
+
+static ssize_t allocated_show(struct device *dev,
+			      struct device_attribute *attr, char *page)
+{
+	return sysfs_emit(page, "%zu\n",
+			  READ_ONCE(qotd_from_dev(dev)->allocated));
+}
+static DEVICE_ATTR_RO(allocated);
+
+static struct attribute *qotd_attrs[] = {
+	&dev_attr_size.attr,
+	&dev_attr_changed.attr,
+	&dev_attr_allocated.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(qotd);
+
+/* Undo exactly the setup steps that finished, newest first. */
+static void qotd_teardown(struct qotd_dev *qd)
+{
+	if (qd->flags & QOTD_HAVE_NODE)
+		misc_deregister(&qd->misc);
+	if (qd->flags & QOTD_HAVE_BUFFER)
+		qotd_buf_free(qd->buf);
+	qd->flags = 0;
+}
+
+static void qotd_teardown_all(void)
+{
+	unsigned int i = instances;
+
+	while (i--)
+		qotd_teardown(&qotd_devs[i]);
+	kfree(qotd_devs);
+}
+
+static int qotd_setup(struct qotd_dev *qd, unsigned int index)
+{
+	static struct lock_class_key qotd_lock_key;
+	void *buf;
+
+	snprintf(qd->name, sizeof(qd->name), "qotd%u", index);
+	init_waitqueue_head(&qd->waitq);
+	lockdep_init_map(&qd->dep_map, "qotd_dev->lock", &qotd_lock_key, 0);
+
+	/* Load must not sleep for memory: fail at once if it is short. */
+	buf = qotd_buf_alloc(QOTD_INIT_SIZE, alloc_mode,
+			     GFP_NOWAIT | __GFP_NOWARN);
+	if (!buf) {
+		pr_warn("%s: cannot allocate a %d-byte buffer\n", qd->name,
+			QOTD_INIT_SIZE);
+		return -ENOMEM;
+	}
+	qotd_install(qd, buf, QOTD_INIT_SIZE);
+	qd->flags |= QOTD_HAVE_BUFFER;
+	qotd_fill_initial(qd);
+	return 0;
+}
+
+/* A node is live the moment it is registered, so this comes last. */
+static int qotd_publish(struct qotd_dev *qd)
+{
+	int ret;
+
+	qd->misc.minor = MISC_DYNAMIC_MINOR;
+	qd->misc.name = qd->name;
+	qd->misc.fops = &qotd_fops;
+	qd->misc.groups = qotd_groups;
+	qd->misc.mode = 0600;
+	ret = misc_register(&qd->misc);
+	if (ret) {
+		pr_warn("%s: cannot register the device: %d\n", qd->name, ret);
+		return ret;
+	}
+	qd->flags |= QOTD_HAVE_NODE;
+	dev_info(qd->misc.this_device, "created /dev/%s\n", qd->name);
+	return 0;
+}
+
+static int __init qotd_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	BUILD_BUG_ON(sizeof(qotd_quote) - 1 > QOTD_INIT_SIZE);
+
+	if (!instances || instances > QOTD_MAX_INSTANCES) {
+		pr_err("instances=%u: must be 1 to %d\n", instances,
+		       QOTD_MAX_INSTANCES);
+		return -EINVAL;
+	}
+	if (max_size < QOTD_INIT_SIZE || max_size > QOTD_MAX_SIZE_LIMIT) {
+		pr_err("max_size=%lu: must be %d to %d\n", max_size,
+		       QOTD_INIT_SIZE, QOTD_MAX_SIZE_LIMIT);
+		return -EINVAL;
+	}
+
+	qotd_devs = kcalloc(instances, sizeof(*qotd_devs), GFP_KERNEL);
+	if (!qotd_devs)
+		return -ENOMEM;
+
+	for (i = 0; i < instances; i++) {
+		ret = qotd_setup(&qotd_devs[i], i);
+		if (ret)
+			goto out_teardown;
+	}
+	for (i = 0; i < instances; i++) {
+		ret = qotd_publish(&qotd_devs[i]);
+		if (ret)
+			goto out_teardown;
+	}
+	return 0;
+
+out_teardown:
+	qotd_teardown_all();
+	return ret;
+}
+
+static void __exit qotd_exit(void)
+{
+	qotd_teardown_all();
+}
+
+module_init(qotd_init);
+module_exit(qotd_exit);
+
+MODULE_DESCRIPTION("Quote of the Day 3.0");
+MODULE_AUTHOR("The qotd authors");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(QOTD_VERSION);
