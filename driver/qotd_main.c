@@ -23,6 +23,7 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
 #include <linux/wait.h>
 
 #include <linux/qotd.h>
@@ -187,52 +188,55 @@ static struct qotd_dev *qotd_from_file(struct file *file)
 	return container_of(file->private_data, struct qotd_dev, misc);
 }
 
-static ssize_t qotd_read(struct file *file, char __user *ubuf, size_t count,
-			 loff_t *ppos)
+/*
+ * The iov_iter copies leave the rest of the buffer alone when a user page
+ * faults, so a faulting write keeps what it could not reach, where
+ * copy_from_user() would zero it, and both report how far they got.
+ */
+static ssize_t qotd_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	struct qotd_dev *qd = qotd_from_file(file);
-	size_t n, left;
+	struct qotd_dev *qd = qotd_from_file(iocb->ki_filp);
+	size_t n, done;
 	ssize_t ret;
 
 	ret = qotd_lock(qd, false);
 	if (ret)
 		return ret;
-	n = qotd_span(*ppos, count, qd->size);
-	left = n ? copy_to_user(ubuf, qd->buf + *ppos, n) : 0;
+	n = qotd_span(iocb->ki_pos, iov_iter_count(to), qd->size);
+	done = n ? copy_to_iter(qd->buf + iocb->ki_pos, n, to) : 0;
 	qotd_unlock(qd);
 
-	if (n && left == n)
+	if (n && !done)
 		return -EFAULT;
-	*ppos += n - left;
-	return n - left;
+	iocb->ki_pos += done;
+	return done;
 }
 
-static ssize_t qotd_write(struct file *file, const char __user *ubuf,
-			  size_t count, loff_t *ppos)
+static ssize_t qotd_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
-	struct qotd_dev *qd = qotd_from_file(file);
-	size_t n, left;
+	struct qotd_dev *qd = qotd_from_file(iocb->ki_filp);
+	size_t n, done;
 	ssize_t ret;
 
-	if (!count)
+	if (!iov_iter_count(from))
 		return 0;
 
 	ret = qotd_lock(qd, true);
 	if (ret)
 		return ret;
-	n = qotd_span(*ppos, count, qd->size);
+	n = qotd_span(iocb->ki_pos, iov_iter_count(from), qd->size);
 	if (!n) {
 		ret = -ENOSPC;
 		goto out_unlock;
 	}
-	left = copy_from_user(qd->buf + *ppos, ubuf, n);
-	if (left == n) {
+	done = copy_from_iter(qd->buf + iocb->ki_pos, n, from);
+	if (!done) {
 		ret = -EFAULT;
 		goto out_unlock;
 	}
 	qotd_set_changed(qd);
-	*ppos += n - left;
-	ret = n - left;
+	iocb->ki_pos += done;
+	ret = done;
 out_unlock:
 	qotd_unlock(qd);
 	return ret;
@@ -405,8 +409,8 @@ static long qotd_compat_ioctl(struct file *file, unsigned int cmd,
 static const struct file_operations qotd_fops = {
 	.owner		= THIS_MODULE,
 	.llseek		= qotd_llseek,
-	.read		= qotd_read,
-	.write		= qotd_write,
+	.read_iter	= qotd_read_iter,
+	.write_iter	= qotd_write_iter,
 	.unlocked_ioctl	= qotd_ioctl,
 #ifdef CONFIG_COMPAT
 	.compat_ioctl	= qotd_compat_ioctl,
