@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# qotd: the front door.
+#
+#   make              qotd.ko for the default kernel, and qotdctl
+#   make check        host checks, then the guest suite in QEMU: one TAP
+#                     stream, one "N passed, N failed" line, non-zero exit
+#                     on any failure
+#   make check-quick  the same, for now
+#   make demo         boot the guest and run the tutorial's session, live
+#   make vm           boot the guest with the module loaded, into a shell
+#                     (Ctrl-A x leaves QEMU)
+#   make clean        remove build/
+#
+# Variables (make VAR=value):
+#   KVER     kernel release; default: newest /boot/vmlinuz-*-amd64
+#   KDIR     kernel build tree; default: /lib/modules/$(KVER)/build
+#   KERNEL   kernel image the guest boots; default: /boot/vmlinuz-$(KVER)
+#   TIMEOUT  seconds before a guest that has not finished is killed (600)
+#
+# Everything built goes under build/. Packages come from vm/deps.sh, which
+# every target runs first: it does nothing when all is installed.
+
+BUILD := $(CURDIR)/build
+
+# Looked up at each use (recursive =, a few milliseconds), never frozen at
+# parse time: on a fresh machine the kernel only appears once vm/deps.sh
+# has run, which is after this file is read.
+KVER ?= $(shell vm/kver.sh 2>/dev/null)
+KDIR ?= /lib/modules/$(KVER)/build
+KERNEL ?= /boot/vmlinuz-$(KVER)
+TIMEOUT ?= $(or $(QOTD_TIMEOUT),600)
+export QOTD_TIMEOUT := $(TIMEOUT)
+
+# The stages of a check. Each prints TAP on stdout and progress on stderr;
+# they run in order and vm/tap-report.sh numbers and counts the lot.
+# A guest suite for another kernel is one more stage:
+#   STAGE_name = vm/guest-suite.sh name KERNEL-IMAGE KERNEL-BUILD-TREE
+# added to CHECK_STAGES (and to QUICK_STAGES if it is quick); see the end.
+STAGE_host = KDIR=$(KDIR) tests/host/run-all.sh
+STAGE_stock = vm/guest-suite.sh stock $(KERNEL) $(KDIR)
+QUICK_STAGES = host stock
+CHECK_STAGES = $(QUICK_STAGES)
+
+# A stage that dies still leaves a failing test behind.
+run-stages = { $(foreach s,$(1),$(STAGE_$(s)) || echo "not ok - stage $(s) died (exit $$?)";) } \
+	| vm/tap-report.sh
+
+.PHONY: all deps module qotdctl check check-quick demo vm clean
+
+all: module qotdctl
+
+deps:
+	@vm/deps.sh
+
+module: deps
+	vm/build-module.sh $(KDIR) module
+	@echo "module: $(BUILD)/module/driver/qotd.ko (for $(KDIR))"
+
+qotdctl: deps
+	$(MAKE) -C qotdctl O=$(BUILD)/qotdctl
+	@echo "qotdctl: $(BUILD)/qotdctl/qotdctl"
+
+check: deps
+	@$(call run-stages,$(CHECK_STAGES))
+
+check-quick: deps
+	@$(call run-stages,$(QUICK_STAGES))
+
+# In build/demo/ and build/vm/, apart from a check that may be running.
+demo: deps
+	@vm/interactive.sh demo demo $(KERNEL) $(KDIR)
+
+vm: deps
+	@vm/interactive.sh shell vm $(KERNEL) $(KDIR)
+
+clean:
+	rm -rf $(BUILD)
+
+# Fragments add targets (mk/*.mk: install, dkms, deb) or further check
+# stages (vm/debug/check.mk: the suite on a debug kernel, say), e.g.
+#   STAGE_debug = vm/guest-suite.sh debug IMAGE TREE
+#   CHECK_STAGES += debug
+# Included last, so that `all` stays the default goal.
+-include $(wildcard mk/*.mk) vm/debug/check.mk
