@@ -39,8 +39,11 @@ export QOTD_TIMEOUT := $(TIMEOUT)
 # added to CHECK_STAGES (and to QUICK_STAGES if it is quick); see the end.
 STAGE_host = KDIR=$(KDIR) tests/host/run-all.sh
 STAGE_stock = vm/guest-suite.sh stock $(KERNEL) $(KDIR)
+# Installing into this machine (make install, DKMS, the packages) and
+# removing it again needs root; the rest of the install checks do not.
+STAGE_install = KVER=$(KVER) KDIR=$(KDIR) tests/install/run-all.sh --system
 QUICK_STAGES = host stock
-CHECK_STAGES = $(QUICK_STAGES)
+CHECK_STAGES = $(QUICK_STAGES) install
 
 # A stage that dies still leaves a failing test behind.
 run-stages = { $(foreach s,$(1),$(STAGE_$(s)) || echo "not ok - stage $(s) died (exit $$?)";) } \

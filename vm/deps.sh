@@ -17,6 +17,10 @@ packages=(
 	busybox-static			# the guest's userland
 	cpio gzip			# packing the initramfs
 	coreutils			# timeout(1) for the guest
+	dkms dh-dkms debhelper dpkg-dev	# DKMS and the Debian packages
+	mandoc groff-base man-db bsdextrautils	# man page lint and rendering
+	udev adduser passwd		# the udev rule and its group
+	gnuplot-nox			# make bench's plot
 )
 
 missing=()

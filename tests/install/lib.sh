@@ -1,0 +1,56 @@
+# shellcheck shell=bash
+# Sourced by the installation checks: where things are, and TAP helpers.
+#
+# QOTD_SRC points the checks at another copy of the sources (the default is
+# this repository), so a check can be shown to fail on a deliberately broken
+# copy. KVER and KDIR come from the environment, as the top-level Makefile
+# exports them; run alone, a check picks the newest Debian kernel image.
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+src=${QOTD_SRC:-$root}
+export src
+: "${KVER:=$("$root/vm/kver.sh")}"
+: "${KDIR:=/lib/modules/$KVER/build}"
+export KVER KDIR
+
+failures=0
+
+# The install targets: through the top-level Makefile once it includes
+# mk/install.mk, else through the fragment alone.
+# shellcheck disable=SC2034 # used by the scripts that source this file
+if make -s -C "$src" -n dkms-src >/dev/null 2>&1; then
+	mk=(make -C "$src")
+else
+	mk=(make -C "$src" -f mk/install.mk)
+fi
+
+pass() { echo "ok - $*"; }
+fail() { echo "not ok - $*"; failures=$((failures + 1)); }
+skip() { echo "ok - $* # SKIP"; }
+diag() { sed 's/^/#   /'; }
+
+# check DESCRIPTION COMMAND...: one TAP line; the command's output as
+# comments when it fails.
+check() {
+	local desc=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		pass "$desc"
+	else
+		fail "$desc"
+		[ -z "$out" ] || printf '%s\n' "$out" | tail -n 30 | diag
+	fi
+}
+
+# The exit status of a check: 1 if anything failed.
+finish() {
+	[ "$failures" -eq 0 ]
+}
+
+need_root() {
+	if [ "$(id -u)" -ne 0 ]; then
+		fail "$1 (needs root)"
+		finish
+		exit
+	fi
+}
