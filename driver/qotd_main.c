@@ -33,6 +33,13 @@
 #define QOTD_MAX_INSTANCES	64
 #define QOTD_MAX_SIZE_LIMIT	SZ_1G
 
+/*
+ * Buffers allocated for a caller may sleep and are charged to its memory
+ * cgroup.  A size the caller cannot afford is its mistake: fail with ENOMEM
+ * rather than call the OOM killer or log a splat.
+ */
+#define QOTD_GFP_IOCTL	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
 static const char qotd_quote[] =
 	"On the whole, I'd rather be in Philadelphia. - W. C. Fields\n";
 
@@ -308,7 +315,7 @@ static int qotd_set_size(struct qotd_dev *qd, const void __user *argp,
 		return -EINVAL;
 
 	/* Allocate before taking the lock: this may sleep for memory. */
-	buf = qotd_buf_alloc(size, alloc_mode, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	buf = qotd_buf_alloc(size, alloc_mode, QOTD_GFP_IOCTL);
 	if (!buf)
 		return -ENOMEM;
 
@@ -334,8 +341,7 @@ static int qotd_discard(struct qotd_dev *qd)
 again:
 	/* A hint only: the size is checked again under the lock. */
 	if (!buf && READ_ONCE(qd->size) != QOTD_INIT_SIZE) {
-		buf = qotd_buf_alloc(QOTD_INIT_SIZE, alloc_mode,
-				     GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+		buf = qotd_buf_alloc(QOTD_INIT_SIZE, alloc_mode, QOTD_GFP_IOCTL);
 		if (!buf)
 			return -ENOMEM;
 	}
