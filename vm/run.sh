@@ -27,7 +27,9 @@ mkdir -p "$outdir"
 # panic=-1: a panicking guest reboots at once, and -no-reboot makes that an
 # exit, so a crash ends the run instead of waiting for the timeout.
 # ignore_loglevel: every message reaches the console log we scan.
-append="console=ttyS0 panic=-1 ignore_loglevel qotdmode=$mode ${QOTD_APPEND:-}"
+# init_on_alloc=0: Debian's kernel zeroes every allocation by default, which
+# would hide a driver that forgot to zero its buffers from the tests.
+append="console=ttyS0 panic=-1 ignore_loglevel init_on_alloc=0 qotdmode=$mode ${QOTD_APPEND:-}"
 
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1G
 	-nographic -no-reboot -nic none

@@ -494,6 +494,22 @@ int q_count_lines(const char *text, const char *needle)
 	return count;
 }
 
+int q_init_on_alloc(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	char *log = fd >= 0 ? q_kmsg_text(fd) : NULL;
+	int ret = -1;
+
+	if (log && strstr(log, "heap alloc:on"))
+		ret = 1;
+	else if (log && strstr(log, "heap alloc:off"))
+		ret = 0;
+	free(log);
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
 void q_msleep(unsigned int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };

@@ -98,6 +98,12 @@ char *q_kmsg_text(int fd);
 /* The number of lines of text that contain needle as a whole word. */
 int q_count_lines(const char *text, const char *needle);
 
+/*
+ * Whether the kernel zeroes every allocation (init_on_alloc, from the boot
+ * log line "mem auto-init: ... heap alloc:on"): 1, 0, or -1 if unknown.
+ */
+int q_init_on_alloc(void);
+
 /* Sleep for ms milliseconds. */
 void q_msleep(unsigned int ms);
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "qtest.h"
@@ -281,6 +282,52 @@ static void test_bad_pointers(int fd)
 	reset_model(fd);
 }
 
+/* Vectored I/O goes through the same paths: several buffers, one call. */
+static void test_vectors(int fd)
+{
+	unsigned char a[10], b[20], c[30], buf[QOTD_INIT_SIZE];
+	unsigned char *half = q_half_mapped();
+	struct iovec iov[3] = { { a, sizeof(a) }, { b, sizeof(b) }, { c, sizeof(c) } };
+	ssize_t n;
+
+	reset_model(fd);
+	memset(a, 'a', sizeof(a));
+	memset(b, 'b', sizeof(b));
+	memset(c, 'c', sizeof(c));
+	tap_eq(pwritev(fd, iov, 3, 5), 60, "D3: pwritev of 10+20+30 bytes at offset 5 returns 60");
+	memcpy(model + 5, a, 10);
+	memcpy(model + 15, b, 20);
+	memcpy(model + 35, c, 30);
+	q_expect_content(0, model, sizeof(model), "D3: pwritev stored the three buffers in order");
+	tap_eq(pwritev(fd, iov, 3, 100), 28, "D3: pwritev of 60 bytes at offset 100 is short: returns 28");
+	memcpy(model + 100, a, 10);
+	memcpy(model + 110, b, 18);
+	q_expect_content(0, model, sizeof(model), "D3: the short pwritev stored 28 bytes");
+
+	memset(a, 0, sizeof(a));
+	memset(b, 0, sizeof(b));
+	memset(c, 0, sizeof(c));
+	n = preadv(fd, iov, 3, 90);
+	tap_eq(n, 38, "D2: preadv of 60 bytes at offset 90 is short: returns 38");
+	memcpy(buf, a, 10);
+	memcpy(buf + 10, b, 20);
+	memcpy(buf + 30, c, 8);
+	tap_mem(buf, n, model + 90, 38, "D2: preadv filled the buffers in order");
+
+	if (half) {
+		struct iovec bad[2] = { { a, sizeof(a) }, { half + Q_PAGE, 20 } };
+
+		memset(a, 'v', sizeof(a));
+		tap_eq(pwritev(fd, bad, 2, 0), 10,
+		       "D11: pwritev whose second buffer is unmapped returns the 10 bytes of the first");
+		memset(model, 'v', 10);
+		q_expect_content(0, model, sizeof(model),
+				 "D11: the partial pwritev stored 10 bytes and left the rest alone");
+		munmap(half, Q_PAGE);
+	}
+	reset_model(fd);
+}
+
 static void test_big_offsets(int fd)
 {
 	unsigned char buf[16] = "0123456789abcdef";
@@ -324,6 +371,7 @@ int main(int argc, char **argv)
 	test_offset_past_end(fd);
 	test_seek(fd);
 	test_bad_pointers(fd);
+	test_vectors(fd);
 	test_big_offsets(fd);
 	close(fd);
 	return q_finish(1);

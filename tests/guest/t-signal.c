@@ -31,6 +31,7 @@
 #include "qtest.h"
 
 #define WAIT_MS 30000	/* only ever waited out when something is broken */
+#define ANSWER_MS 10000	/* likewise, for a signal or a result */
 
 enum op { OP_READ, OP_WRITE, OP_SSZ, OP_DISCARD, OP_GSZ, OP_LSEEK, OP_PREAD_SHARED };
 
@@ -257,7 +258,7 @@ static int blocked(struct contender *c, char *state, char *wchan, size_t len)
 
 static int get_result(struct contender *c, struct result *r)
 {
-	if (!readable(c->res_r, WAIT_MS))
+	if (!readable(c->res_r, ANSWER_MS))
 		return -1;
 	return read(c->res_r, r, sizeof(*r)) == sizeof(*r) ? 0 : -1;
 }
@@ -314,7 +315,7 @@ static void writer_holds(int fd, enum op op, int restart)
 		return;
 	}
 	kill(c.pid, SIGUSR1);
-	handled = readable(c.sig_r, WAIT_MS);
+	handled = readable(c.sig_r, ANSWER_MS);
 	tap_ok(handled, "D10: the SIGUSR1 handler ran in the blocked %s (%s)", name, mode);
 
 	memset(want, 'H', QOTD_INIT_SIZE);

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A load whose buffer allocation fails (D8, D14), with the kernel's failslab
+ * fault injection: only in this process, only allocations that must not
+ * sleep, which is what the load's buffer allocation is. The load fails with
+ * ENOMEM, leaves no module and no node, and the log names the instance.
+ * With instances=3 and the second allocation failing, no node was ever
+ * created: the nodes are registered after every buffer exists.
+ *
+ * Kernels without CONFIG_FAILSLAB (Debian's) report the cases as skipped.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "qtest.h"
+
+#define FS "/sys/kernel/debug/failslab/"
+
+static int put(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n = -1;
+
+	if (fd >= 0) {
+		n = write(fd, text, strlen(text));
+		close(fd);
+	}
+	if (n != (ssize_t)strlen(text)) {
+		tap_diag("write '%s' to %s: %s", text, path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int gone(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == -1 && errno == ENOENT;
+}
+
+/* The log since fd was opened, a line per record: "LEVEL text". */
+static char *log_since(int fd)
+{
+	size_t len = 0, cap = 65536;
+	char *text = calloc(1, cap), rec[8192];
+
+	while (text && fd >= 0) {
+		ssize_t n = read(fd, rec, sizeof(rec) - 1);
+		char *msg;
+		int w;
+
+		if (n < 0 && errno == EPIPE)
+			continue;
+		if (n <= 0)
+			break;
+		rec[n] = '\0';
+		msg = strchr(rec, ';');
+		if (!msg)
+			continue;
+		*strchrnul(msg, '\n') = '\0';
+		if (len + strlen(msg) + 4 >= cap)
+			break;
+		w = snprintf(text + len, cap - len, "%d %s\n", atoi(rec) & 7, msg + 1);
+		len += (size_t)w;
+	}
+	return text;
+}
+
+/* Lines of a log_since() text at warning level or above that contain needle. */
+static int warnings_with(const char *log, const char *needle)
+{
+	int count = 0;
+
+	for (const char *l = log; l && *l;) {
+		const char *eol = strchrnul(l, '\n');
+		const char *hit = strstr(l, needle);
+
+		if (l[0] >= '0' && l[0] <= '4' && hit && hit < eol) {
+			tap_diag("log: %.*s", (int)(eol - l), l);
+			count++;
+		}
+		l = *eol ? eol + 1 : eol;
+	}
+	return count;
+}
+
+/*
+ * Arm failslab for this process: every slab allocation that must not sleep
+ * fails, once `space` bytes' worth of them smaller than `space` went
+ * through. Other such allocations of a load (kernfs' radix tree nodes) have
+ * a fallback; the buffers of the instances have none.
+ */
+static int arm(long space)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%ld", space);
+	return put(FS "task-filter", "Y") || put(FS "ignore-gfp-wait", "Y") ||
+	       put(FS "cache-filter", "N") || put(FS "interval", "1") ||
+	       put(FS "times", "-1") || put(FS "space", text) ||
+	       put(FS "verbose", "0") || put(FS "probability", "100");
+}
+
+static void disarm(void)
+{
+	put("/proc/self/make-it-fail", "0");
+	put(FS "probability", "0");
+	put(FS "space", "0");
+	put(FS "times", "1");
+	put(FS "task-filter", "N");
+}
+
+/* Load with instances=n while failslab is armed; the errno of finit_module. */
+static int failing_load(int n, long space, int *loaded)
+{
+	char params[128];
+	const char *base = getenv("QOTD_INSMOD_ARGS");
+	int err;
+
+	snprintf(params, sizeof(params), "%s instances=%d", base ? base : "", n);
+	if (arm(space) || put("/proc/self/make-it-fail", "1")) {
+		disarm();
+		return -1;
+	}
+	err = q_finit(params);
+	disarm();
+	*loaded = q_loaded();
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	/* The buffer is a slab object: a page for umem, 128 bytes otherwise. */
+	long object = !strcmp(q_alloc(), "umem") ? Q_PAGE : QOTD_INIT_SIZE;
+	int kfd, err, loaded = 0, nodes = 0;
+	char *log;
+
+	tap_init(argc, argv);
+	if (access(FS "probability", W_OK)) {
+		tap_ok(1, "D8: load with a failing buffer allocation # SKIP no failslab in this kernel");
+		return tap_done();
+	}
+	if (q_loaded())
+		q_force_cleanup();
+
+	kfd = q_kmsg_open();
+	err = failing_load(1, 0, &loaded);
+	log = log_since(kfd);
+	if (!tap_eq(err, ENOMEM, "D8: the load fails with ENOMEM when the buffer allocation fails"))
+		tap_diag("finit_module: %s", err > 0 ? strerror(err) : err ? "setup failed" : "success");
+	tap_ok(!loaded && gone(q_node(0)) && gone("/sys/class/misc/qotd0"),
+	       "D8: the failed load leaves no module and no /dev/qotd0");
+	tap_ok(warnings_with(log, "qotd0") >= 1,
+	       "D14: a warning in the kernel log names qotd0, whose allocation failed");
+	free(log);
+	if (kfd >= 0)
+		close(kfd);
+	if (loaded)
+		q_force_cleanup();
+
+	/*
+	 * The second of three fails: the first is freed, no node ever appears.
+	 * The budget lets exactly one 128-byte buffer through; with umem the
+	 * buffers are pages, and kernfs' smaller allocations would eat into a
+	 * budget of a page.
+	 */
+	if (object != QOTD_INIT_SIZE) {
+		tap_ok(1, "D8: instances=3 with the 2nd buffer failing # SKIP alloc=%s: page-sized "
+		       "buffers cannot be singled out", q_alloc());
+		q_load_or_bail(NULL);
+		return q_finish(1);
+	}
+	kfd = q_kmsg_open();
+	err = failing_load(3, object + 1, &loaded);
+	log = log_since(kfd);
+	tap_eq(err, ENOMEM, "D8: with instances=3 and the 2nd buffer failing the load fails with ENOMEM");
+	for (int k = 0; k < 3; k++)
+		nodes += !gone(q_node(k));
+	tap_ok(!loaded && nodes == 0, "D8: the failed load leaves no module and none of the 3 nodes");
+	tap_ok(warnings_with(log, "qotd1") >= 1 && warnings_with(log, "qotd0") == 0,
+	       "D14: a warning names qotd1, whose allocation failed, and none qotd0");
+	tap_eq(q_count_lines(log, "created /dev/qotd0"), 0,
+	       "D8: no node was registered before every buffer existed (no \"created /dev/qotd0\")");
+	free(log);
+	if (kfd >= 0)
+		close(kfd);
+	if (loaded)
+		q_force_cleanup();
+
+	q_load_or_bail(NULL);
+	q_expect_content(0, q_initial, QOTD_INIT_SIZE, "after the failed loads a load works as usual");
+	return q_finish(1);
+}
