@@ -11,6 +11,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/compat.h>
 #include <linux/device.h>
 #include <linux/fs.h>
@@ -88,12 +89,12 @@ struct qotd_dev {
 	 * count, as the original made its busy flag of a mutex and a
 	 * condition variable.  rw_semaphore offers no interruptible write
 	 * side, and a caller queued behind a copy from slow user memory must
-	 * be able to give up on a signal.  waitq.lock guards holders and
-	 * writers_waiting.
+	 * be able to give up on a signal.  A free lock is taken with one
+	 * atomic operation; the wait queue holds only those who must wait.
 	 */
 	wait_queue_head_t waitq;
-	int holders;			/* readers inside, or -1 for a writer */
-	unsigned int writers_waiting;	/* hold off new readers: no starving */
+	atomic_t holders;		/* readers inside, or -1 for a writer */
+	atomic_t writers_waiting;	/* hold off new readers: no starving */
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
 	struct lockdep_map dep_map;
 #endif
@@ -107,32 +108,49 @@ struct qotd_dev {
 
 static struct qotd_dev *qotd_devs;
 
+/* One more reader, unless a writer holds the lock or waits for it. */
+static bool qotd_try_read(struct qotd_dev *qd)
+{
+	int h = atomic_read(&qd->holders);
+
+	do {
+		if (h < 0 || atomic_read(&qd->writers_waiting))
+			return false;
+	} while (!atomic_try_cmpxchg_acquire(&qd->holders, &h, h + 1));
+	return true;
+}
+
+static bool qotd_try_write(struct qotd_dev *qd)
+{
+	int free = 0;
+
+	return atomic_try_cmpxchg_acquire(&qd->holders, &free, -1);
+}
+
 static int qotd_lock(struct qotd_dev *qd, bool exclusive)
 {
-	int ret;
+	int waiting, ret = 0;
 
 	if (exclusive)
 		lock_acquire_exclusive(&qd->dep_map, 0, 0, NULL, _RET_IP_);
 	else
 		lock_acquire_shared(&qd->dep_map, 0, 0, NULL, _RET_IP_);
 
-	spin_lock(&qd->waitq.lock);
 	if (exclusive) {
-		qd->writers_waiting++;
-		ret = wait_event_interruptible_locked(qd->waitq, !qd->holders);
-		qd->writers_waiting--;
-		if (!ret)
-			qd->holders = -1;
-		else if (!qd->writers_waiting)
-			wake_up_locked(&qd->waitq);	/* readers we held off */
-	} else {
-		ret = wait_event_interruptible_locked(qd->waitq,
-						      qd->holders >= 0 &&
-						      !qd->writers_waiting);
-		if (!ret)
-			qd->holders++;
+		if (qotd_try_write(qd))
+			return 0;
+		atomic_inc(&qd->writers_waiting);
+		ret = wait_event_interruptible(qd->waitq, qotd_try_write(qd));
+		waiting = atomic_dec_return(&qd->writers_waiting);
+		/*
+		 * The last writer to give up lets the readers it held off in.
+		 * The fully ordered decrement comes before waitqueue_active().
+		 */
+		if (ret && !waiting && waitqueue_active(&qd->waitq))
+			wake_up_all(&qd->waitq);
+	} else if (!qotd_try_read(qd)) {
+		ret = wait_event_interruptible(qd->waitq, qotd_try_read(qd));
 	}
-	spin_unlock(&qd->waitq.lock);
 
 	if (ret)
 		lock_release(&qd->dep_map, _RET_IP_);
@@ -141,16 +159,22 @@ static int qotd_lock(struct qotd_dev *qd, bool exclusive)
 
 static void qotd_unlock(struct qotd_dev *qd)
 {
+	int left;
+
 	lock_release(&qd->dep_map, _RET_IP_);
 
-	spin_lock(&qd->waitq.lock);
-	if (qd->holders < 0)
-		qd->holders = 0;
+	if (atomic_read(&qd->holders) < 0)
+		left = atomic_xchg(&qd->holders, 0) + 1;
 	else
-		qd->holders--;
-	if (!qd->holders)
-		wake_up_locked(&qd->waitq);
-	spin_unlock(&qd->waitq.lock);
+		left = atomic_dec_return(&qd->holders);
+	/*
+	 * Both atomics above are fully ordered, so waitqueue_active() looks
+	 * at the queue only after the lock is seen free: a waiter has either
+	 * queued itself by then, or finds the lock free when it checks again
+	 * after queueing.
+	 */
+	if (!left && waitqueue_active(&qd->waitq))
+		wake_up_all(&qd->waitq);
 }
 
 /* Called with the lock held for writing, as are the three below. */
