@@ -34,6 +34,9 @@ append="console=ttyS0 panic=-1 ignore_loglevel init_on_alloc=0 qotdmode=$mode ${
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1G
 	-nographic -no-reboot -nic none
 	-kernel "$kernel" -initrd "$initrd" -append "$append")
+# QOTD_QEMU_ARGS: more QEMU options, after the others (a later -smp wins).
+read -ra extra <<<"${QOTD_QEMU_ARGS:-}"
+qemu+=("${extra[@]}")
 
 # Emptied first, so that a QEMU that fails to start leaves no stale log or
 # results from an earlier run to be read as this one's.
