@@ -10,6 +10,9 @@
 # guest-test build is reported and the image is packed without it, so the
 # remaining tests still run; exit status 1 only when there is no image.
 # QOTD_SRC: take the sources from another tree than this repository.
+# QOTD_GUEST_EXTRA: further suites to build and pack, as source directories
+# relative to the sources (e.g. tests/debug): each is built with
+# `make -C DIR O=...` and lands in the guest as /tests/BASENAME/.
 set -euo pipefail
 
 [ $# -eq 2 ] || { echo "usage: $0 NAME KDIR" >&2; exit 2; }
@@ -54,7 +57,19 @@ mkdir -p "$tests"
 step "build guest tests" "$shared/tests.log" \
 	make -C "$src/tests/guest" O="$tests" || tests=-
 
+extras=()
+for d in ${QOTD_GUEST_EXTRA:-}; do
+	base=${d##*/}
+	say "building the $base tests"
+	rm -rf "$shared/extra/$base"
+	mkdir -p "$shared/extra/$base"
+	# Not packed when the build fails: its run-all.sh is then missing in
+	# the guest, which reports that.
+	step "build $d" "$shared/extra/$base.log" \
+		make -C "$src/$d" O="$shared/extra/$base" && extras+=("$shared/extra/$base")
+done
+
 say "packing the initramfs"
 step "pack the initramfs" "$out/initramfs.log" \
 	env QOTD_SRC="$src" "$root/vm/mkinitramfs.sh" \
-	"$out/initramfs.cpio.gz" "$out/driver/qotd.ko" "$qotdctl" "$tests" || exit 1
+	"$out/initramfs.cpio.gz" "$out/driver/qotd.ko" "$qotdctl" "$tests" ${extras[@]+"${extras[@]}"} || exit 1

@@ -24,6 +24,8 @@ kinds=(
 	'KASAN|KASAN:'
 	'UBSAN|UBSAN:'
 	'kmemleak|kmemleak: .*suspected memory leak'
+	# kmemleak's own trouble: it stops tracking, or tracks wrongly.
+	'kmemleak trouble|kmemleak: .*(Cannot allocate a kmemleak_object|Memory pool empty|unknown object|Found object by alias|Scan area larger|detector disabled)'
 	'hung task|INFO: task .* blocked'
 	'RCU stall|rcu: INFO: .*detected stall'
 	'Kernel panic|Kernel panic'

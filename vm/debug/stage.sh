@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The debug stage of `make check`: TAP on stdout, progress on stderr.
+#
+#   vm/debug/stage.sh
+#
+# 1. Builds the debug kernel, or finds it cached (build-kernel.sh).
+# 2. Builds qotd.ko against its tree with W=1 and with C=1 (sparse): the
+#    only builds that compile qotd_kunit.c, as only that kernel has KUnit.
+# 3. Boots it with the guest suite (vm/guest-suite.sh, name "debug", 2 CPUs)
+#    running tests/debug/run-all.sh: the KUnit suite, the whole guest suite,
+#    fault injection at every allocation, stress, load/unload cycles and
+#    kmemleak scans. vm/scan-log.sh then fails the stage on any KASAN,
+#    lockdep, BUG, WARNING, sleep-in-atomic or kmemleak report in the
+#    kernel log (build/debug/console.log, kept).
+# A step that fails is a failing test; only a missing kernel stops early.
+# QOTD_TIMEOUT bounds the guest (the Makefile gives this stage longer).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+src=${QOTD_SRC:-$root}
+name=${QOTD_DEBUG_NAME:-debug}
+start=$(date +%s)
+
+say() { echo "== $name: $*" >&2; }
+mkdir -p "$root/build"
+
+# --- 1. the kernel ----------------------------------------------------------
+say "building the debug kernel, or finding it cached (a first build takes about 9 minutes)"
+klog=$root/build/debug-kernel.log
+t0=$(date +%s)
+if kernel=$("$here/build-kernel.sh" 2>"$klog" | tail -n 1) && [ -f "$kernel/bzImage" ] &&
+	[ -f "$kernel/tree/Module.symvers" ]; then
+	how=$(grep -q '^build-kernel: cached' "$klog" && echo cached || echo "built in $(($(date +%s) - t0)) s")
+	echo "ok - $name: debug kernel ($how: $kernel)"
+else
+	echo "not ok - $name: debug kernel (vm/debug/build-kernel.sh failed)"
+	tail -n 30 "$klog" | sed 's/^/#   /'
+	echo "#   full log: $klog"
+	exit 0
+fi
+kdir=$kernel/tree
+
+# --- 2. host checks against the debug tree ----------------------------------
+# Compiler, sparse and modpost diagnostics, as tests/host/ looks for them.
+diag_re='(warning|error):|^WARNING:|^ERROR:'
+
+# kbuild_check LABEL BUILD-NAME KBUILD-ARG: one build, three results.
+kbuild_check() {
+	local label=$1 bname=$2 arg=$3 log=$root/build/$2/build.log
+	mkdir -p "$root/build/$bname"
+	say "building qotd.ko against the debug kernel with $arg"
+	if ! QOTD_SRC=$src "$root/vm/build-module.sh" "$kdir" "$bname" "$arg" >"$log" 2>&1; then
+		echo "not ok - $name: qotd.ko builds against the debug kernel with $arg"
+		tail -n 30 "$log" | sed 's/^/#   /'
+		echo "#   full log: $log"
+		return
+	fi
+	echo "ok - $name: qotd.ko builds against the debug kernel with $arg"
+	if grep -E -- "$diag_re" "$log" >"$log.diag"; then
+		echo "not ok - $name: $label reports nothing (debug kernel, KUnit tests included)"
+		head -n 40 "$log.diag" | sed 's/^/#   /'
+	else
+		echo "ok - $name: $label reports nothing (debug kernel, KUnit tests included)"
+	fi
+	# Without these lines the KUnit file was never looked at.
+	case $arg in
+	W=1) pattern='^  CC \[M\] +.*/qotd_kunit\.o$' ;;
+	*) pattern='^  CHECK .*/qotd_kunit\.c$' ;;
+	esac
+	if grep -q -E -- "$pattern" "$log"; then
+		echo "ok - $name: $label covered qotd_kunit.c"
+	else
+		echo "not ok - $name: $label covered qotd_kunit.c (no such line in $log)"
+	fi
+}
+kbuild_check "W=1 build" debug-w1 W=1
+kbuild_check "sparse (C=1)" debug-sparse C=1
+
+# --- 3. the guest -------------------------------------------------------------
+# kmemleak=on: harmless, it is on from boot anyway. panic_on_warn=0: a
+# WARNING is reported by the log scan, and the run goes on to show the rest.
+# kasan_multi_shot: every KASAN report, not just the first.
+# printk.devkmsg=on: the tests' notes in /dev/kmsg are not rate-limited.
+# qotdphases: which phases of tests/debug/run-all.sh to run (default all).
+append="qotdsuite=debug kmemleak=on panic_on_warn=0 kasan_multi_shot printk.devkmsg=on"
+append="$append${QOTD_DEBUG_PHASES:+ qotdphases=$QOTD_DEBUG_PHASES}"
+QOTD_GUEST_EXTRA="tests/debug${QOTD_GUEST_EXTRA:+ $QOTD_GUEST_EXTRA}" \
+	QOTD_APPEND="$append${QOTD_APPEND:+ $QOTD_APPEND}" \
+	"$root/vm/guest-suite.sh" "$name" "$kernel/bzImage" "$kdir"
+echo "# $name: kernel log kept in $root/build/$name/console.log"
+echo "# $name: stage took $(($(date +%s) - start)) s"
