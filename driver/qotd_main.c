@@ -104,6 +104,8 @@ struct qotd_dev {
 	size_t size;
 	size_t allocated;		/* kernel memory behind buf */
 	bool changed;			/* holds a reference on the module */
+
+	bool live;			/* every instance is registered */
 };
 
 static struct qotd_dev *qotd_devs;
@@ -436,8 +438,21 @@ static long qotd_compat_ioctl(struct file *file, unsigned int cmd,
 }
 #endif
 
+/*
+ * A node is live the moment it is registered, but a later instance can
+ * still fail to register and take the module down, freeing what an open
+ * file would point to.  So nothing opens until the whole load has
+ * succeeded: misc_open() calls this under misc_mtx, which misc_deregister()
+ * takes too, so a failed load never unwinds under an open file.
+ */
+static int qotd_open(struct inode *inode, struct file *file)
+{
+	return READ_ONCE(qotd_from_file(file)->live) ? 0 : -ENODEV;
+}
+
 static const struct file_operations qotd_fops = {
 	.owner		= THIS_MODULE,
+	.open		= qotd_open,
 	.llseek		= qotd_llseek,
 	.read_iter	= qotd_read_iter,
 	.write_iter	= qotd_write_iter,
@@ -579,6 +594,8 @@ static int __init qotd_init(void)
 		if (ret)
 			goto out_teardown;
 	}
+	for (i = 0; i < instances; i++)
+		WRITE_ONCE(qotd_devs[i].live, true);
 	return 0;
 
 out_teardown:

@@ -5,9 +5,11 @@
  * while another process keeps opening the nodes, writing a byte and
  * holding the file open for a moment. A node is live from the moment it
  * is registered, so when a later instance fails, the earlier nodes have
- * been open to the world for a while; the failed load must not leave a
- * file that points into the freed module (KASAN would say so in the
- * kernel log) or a module reference behind.
+ * been registered for a while. qotd refuses every open (ENODEV) until
+ * the whole load has succeeded, so no file can point into the module a
+ * failed load frees (KASAN would say so in the kernel log) or keep a
+ * module reference: an open that succeeds during a load that then fails
+ * is a failure here.
  *
  *   loadrace [FIRST [COUNT]]
  *
@@ -34,7 +36,8 @@ struct shared {
 	volatile int active;	/* the parent is inside finit_module */
 	volatile int idle;	/* the opener holds no file */
 	volatile int stop;
-	unsigned long opens, writes, attempts;
+	unsigned long opens, writes, refused, attempts;
+	unsigned long opens_now;	/* opens during the current load */
 };
 
 static struct shared *sh;
@@ -54,10 +57,14 @@ static void opener(void)
 		sh->idle = 0;
 		for (int k = 0; k < 4; k++) {
 			fds[k] = d_open(k, O_RDWR);
-			if (fds[k] < 0)
+			if (fds[k] < 0) {
+				if (errno == ENODEV)
+					__atomic_add_fetch(&sh->refused, 1, __ATOMIC_RELAXED);
 				continue;
+			}
 			any = 1;
 			__atomic_add_fetch(&sh->opens, 1, __ATOMIC_RELAXED);
+			__atomic_add_fetch(&sh->opens_now, 1, __ATOMIC_RELAXED);
 			if (write(fds[k], "x", 1) == 1)
 				__atomic_add_fetch(&sh->writes, 1, __ATOMIC_RELAXED);
 		}
@@ -76,6 +83,7 @@ int main(int argc, char **argv)
 	long count = argc > 2 ? atol(argv[2]) : 220;
 	int nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
 	int ko = open(d_ko(), O_RDONLY | O_CLOEXEC), bad = 0, failed = 0, stuck = 0;
+	int leaked_open = 0;
 	char params[256];
 	double t0 = d_now();
 	pid_t pid;
@@ -101,6 +109,7 @@ int main(int argc, char **argv)
 		int len = snprintf(text, sizeof(text), "%ld", n), ret;
 		ssize_t got;
 
+		sh->opens_now = 0;
 		sh->active = 1;
 		if (pwrite(nth, text, (size_t)len, 0) != len)
 			break;
@@ -123,6 +132,11 @@ int main(int argc, char **argv)
 			bad++;
 			d_diag("N=%ld: the load failed but qotd is loaded", n);
 		}
+		if (ret != 0 && sh->opens_now) {
+			leaked_open++;
+			d_diag("N=%ld: %lu open(s) succeeded during a load that failed",
+			       n, sh->opens_now);
+		}
 		if (got > 0 && atol(left) != 0)
 			break;	/* beyond the load's allocations */
 	}
@@ -132,9 +146,12 @@ int main(int argc, char **argv)
 	d_put("/sys/kernel/debug/failslab/ignore-gfp-wait", "Y");
 	d_put("/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "Y");
 	d_put("/sys/kernel/debug/fail_page_alloc/min-order", "1");
-	d_diag("%lu loads from allocation %ld (%d failed) in %.1f s; the opener opened %lu times and wrote %lu",
-	       sh->attempts, first, failed, d_now() - t0, sh->opens, sh->writes);
+	d_diag("%lu loads from allocation %ld (%d failed) in %.1f s; the opener opened %lu times (after loads that succeeded), wrote %lu, was refused %lu times",
+	       sh->attempts, first, failed, d_now() - t0, sh->opens, sh->writes, sh->refused);
 	d_ok(!bad && !stuck, "loads failing while the nodes are being opened leave nothing loaded");
-	d_ok(sh->opens > 0, "the opener got a node open during the loads (%lu times)", sh->opens);
+	d_ok(!leaked_open, "no open succeeded during a load that failed (%d loads let one through)",
+	     leaked_open);
+	d_ok(sh->refused > 0, "the opener reached a registered node during a load and was refused (%lu times)",
+	     sh->refused);
 	return d_done();
 }
