@@ -3,10 +3,12 @@
 # qotd: the front door.
 #
 #   make              qotd.ko for the default kernel, and qotdctl
-#   make check        host checks, then the guest suite in QEMU: one TAP
-#                     stream, one "N passed, N failed" line, non-zero exit
-#                     on any failure
-#   make check-quick  the same, for now
+#   make check        host checks, the guest suite on Debian's kernel,
+#                     installation, then everything on a debug kernel
+#                     (vm/debug/): one TAP stream, one "N passed, N failed"
+#                     line, non-zero exit on any failure
+#   make check-quick  host checks and the guest suite on Debian's kernel
+#   make check-debug  the debug kernel stage alone
 #   make demo         boot the guest and run the tutorial's session, live
 #   make vm           boot the guest with the module loaded, into a shell
 #                     (Ctrl-A x leaves QEMU)

@@ -27,6 +27,19 @@
  *             absorbed the failure did its job
  * Whether memory leaked is for kmemleak to say afterwards (run-all.sh).
  *
+ * The first few hundred allocations of a load are the module loader's and
+ * those of the KUnit suite, which runs before qotd's init; they do not
+ * depend on the parameters, so only the first sweep (instances=1) fails
+ * them all, and the others start just before qotd's init. The numbering
+ * moves by a few allocations from one load to the next (a slab that needs
+ * a new page), so passes over qotd's part are repeated until each of its
+ * own sites (the instance array, each buffer, each misc_register) was hit.
+ * A failure is "absorbed" when the call still succeeds: kvmalloc() falls
+ * back to vmalloc when kmalloc fails above a page, and from 2 MiB on a
+ * failed huge-page vmalloc is retried with small pages; kmemleak's and
+ * KASAN's own bookkeeping allocations have fallbacks too. Such calls must
+ * simply have done their job.
+ *
  * The kernel's fault injection logs a stack trace for each failure
  * (verbose=2) unless the allocation was __GFP_NOWARN; the trace tells where
  * it hit, which the summary lines count.

@@ -8,10 +8,10 @@
 #   failnth   every allocation of load, set size and discard failed in
 #             turn (failnth), for each allocation strategy (a load with
 #             instances=4 for the first only)
-#   loadrace  loads with instances=4 failed at each of qotd's allocations
-#             while another process opens the nodes (loadrace)
 #   stress    several processes, four instances, signals (stress)
 #   cycles    200 load/unload cycles of four kinds (cycles)
+#   loadrace  loads with instances=4 failed at each of qotd's allocations
+#             while another process opens the nodes (loadrace)
 # After each of the last four, kmemleak scans and any leak it suspects is a
 # failing result, with its report as comments.
 #
@@ -24,7 +24,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 QOTD_KO=${QOTD_KO:-/lib/modules/qotd.ko}
 export QOTD_KO
 allocs=${QOTD_ALLOCS:-umem kmem auto}
-phases=$(echo "${QOTD_DEBUG_ONLY:-kunit guest failnth loadrace stress cycles}" | tr , ' ')
+phases=$(echo "${QOTD_DEBUG_ONLY:-kunit guest failnth stress cycles loadrace}" | tr , ' ')
 kmemleak=/sys/kernel/debug/kmemleak
 failures=$(mktemp /tmp/debug-run.XXXXXX) || exit 1
 tmp=$(mktemp -d /tmp/debug-out.XXXXXX) || exit 1
@@ -178,19 +178,14 @@ fi
 if want failnth; then
 	# instances=4 with the first strategy only: the strategy changes
 	# nothing but the buffer allocation, which instances=1 covers.
-	ops="load load4 ioctl"
+	# QOTD_FAILNTH (e.g. "ioctl") picks the parts, for every strategy.
+	ops=${QOTD_FAILNTH:-load load4 ioctl}
 	for s in $allocs; do
 		# shellcheck disable=SC2086 # words
 		QOTD_INSMOD_ARGS="alloc=$s" run "failnth [$s]" "$dir/failnth" $ops
-		ops="load ioctl"
+		ops=${QOTD_FAILNTH:-load ioctl}
 	done
-	if want loadrace; then
-		QOTD_INSMOD_ARGS="alloc=${allocs%% *}" run loadrace "$dir/loadrace"
-	fi
 	kmemleak_check "fault injection"
-elif want loadrace; then
-	QOTD_INSMOD_ARGS="alloc=${allocs%% *}" run loadrace "$dir/loadrace"
-	kmemleak_check "the racing loads"
 fi
 if want stress; then
 	QOTD_INSMOD_ARGS="alloc=auto" run stress "$dir/stress" "${QOTD_STRESS_SECONDS:-24}"
@@ -199,6 +194,11 @@ fi
 if want cycles; then
 	run cycles "$dir/cycles" "${QOTD_CYCLES:-200}"
 	kmemleak_check "the load/unload cycles"
+fi
+# Last: a driver that gets this wrong crashes the kernel (oops=panic).
+if want loadrace; then
+	QOTD_INSMOD_ARGS="alloc=${allocs%% *}" run loadrace "$dir/loadrace"
+	kmemleak_check "the racing loads"
 fi
 
 status=0

@@ -8,10 +8,11 @@
 #    only builds that compile qotd_kunit.c, as only that kernel has KUnit.
 # 3. Boots it with the guest suite (vm/guest-suite.sh, name "debug", 2 CPUs)
 #    running tests/debug/run-all.sh: the KUnit suite, the whole guest suite,
-#    fault injection at every allocation, stress, load/unload cycles and
-#    kmemleak scans. vm/scan-log.sh then fails the stage on any KASAN,
-#    lockdep, BUG, WARNING, sleep-in-atomic or kmemleak report in the
-#    kernel log (build/debug/console.log, kept).
+#    fault injection at every allocation, stress, load/unload cycles, loads
+#    failing while the nodes are opened, and kmemleak scans (or only the
+#    phases in QOTD_DEBUG_PHASES). vm/scan-log.sh then fails the stage on
+#    any KASAN, lockdep, BUG, WARNING, sleep-in-atomic or kmemleak report in
+#    the kernel log (build/NAME/console.log, kept).
 # A step that fails is a failing test; only a missing kernel stops early.
 # QOTD_TIMEOUT bounds the guest (the Makefile gives this stage longer).
 set -euo pipefail
@@ -81,9 +82,11 @@ kbuild_check "sparse (C=1)" debug-sparse C=1
 # kmemleak=on: harmless, it is on from boot anyway. panic_on_warn=0: a
 # WARNING is reported by the log scan, and the run goes on to show the rest.
 # kasan_multi_shot: every KASAN report, not just the first.
+# oops=panic: an oops would leave the guest hung until the timeout; a panic
+# ends it at once (panic=-1), and done-check.sh and scan-log.sh say why.
 # printk.devkmsg=on: the tests' notes in /dev/kmsg are not rate-limited.
 # qotdphases: which phases of tests/debug/run-all.sh to run (default all).
-append="qotdsuite=debug kmemleak=on panic_on_warn=0 kasan_multi_shot printk.devkmsg=on"
+append="qotdsuite=debug kmemleak=on panic_on_warn=0 kasan_multi_shot oops=panic printk.devkmsg=on"
 append="$append${QOTD_DEBUG_PHASES:+ qotdphases=$QOTD_DEBUG_PHASES}"
 QOTD_GUEST_EXTRA="tests/debug${QOTD_GUEST_EXTRA:+ $QOTD_GUEST_EXTRA}" \
 	QOTD_APPEND="$append${QOTD_APPEND:+ $QOTD_APPEND}" \
