@@ -44,19 +44,19 @@ static const char *cycle(int i, enum kind kind)
 	}
 	why[0] = '\0';
 	if (kind != K_PLAIN) {
-		fd = d_open(k, O_RDWR);
+		fd = q_open(k, O_RDWR);
 		if (fd < 0) {
-			snprintf(why, sizeof(why), "open %s: %s", d_node(k), strerror(errno));
+			snprintf(why, sizeof(why), "open %s: %s", q_node(k), strerror(errno));
 			goto out;
 		}
 	}
-	if (kind == K_RESIZE && d_ssz(fd, resize_to[(i / NKINDS) % 6])) {
-		snprintf(why, sizeof(why), "resize %s to %llu: %s", d_node(k),
+	if (kind == K_RESIZE && q_ssz(fd, resize_to[(i / NKINDS) % 6])) {
+		snprintf(why, sizeof(why), "resize %s to %llu: %s", q_node(k),
 			 (unsigned long long)resize_to[(i / NKINDS) % 6], strerror(errno));
 		goto out;
 	}
 	if ((kind == K_WRITE || kind == K_RESIZE) && pwrite(fd, "cycle", 1, 0) != 1) {
-		snprintf(why, sizeof(why), "write %s: %s", d_node(k), strerror(errno));
+		snprintf(why, sizeof(why), "write %s: %s", q_node(k), strerror(errno));
 		goto out;
 	}
 	if (kind != K_PLAIN) {
@@ -70,8 +70,8 @@ static const char *cycle(int i, enum kind kind)
 		}
 	}
 	if (kind == K_WRITE || kind == K_RESIZE) {
-		if (d_discard(fd)) {
-			snprintf(why, sizeof(why), "discard %s: %s", d_node(k), strerror(errno));
+		if (q_discard(fd)) {
+			snprintf(why, sizeof(why), "discard %s: %s", q_node(k), strerror(errno));
 			goto out;
 		}
 	}

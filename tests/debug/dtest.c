@@ -113,16 +113,8 @@ int d_put(const char *path, const char *text)
 
 ssize_t d_get(const char *path, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	ssize_t n = q_read_file(path, buf, len);
 
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
 	while (n > 0 && buf[n - 1] == '\n')
 		buf[--n] = '\0';
 	return n;
@@ -204,19 +196,6 @@ long long d_refcnt(void)
 	return d_get_ll("/sys/module/qotd/refcnt", -1);
 }
 
-const char *d_node(int k)
-{
-	static char path[32];
-
-	snprintf(path, sizeof(path), "/dev/qotd%d", k);
-	return path;
-}
-
-int d_open(int k, int flags)
-{
-	return open(d_node(k), flags | O_CLOEXEC);
-}
-
 long long d_attr(int k, const char *attr)
 {
 	char path[96];
@@ -248,29 +227,14 @@ int d_leftovers(char *why, size_t len)
 	return find_qotd("/dev", why, len) || find_qotd("/sys/class/misc", why, len);
 }
 
-int d_gsz(int fd, uint64_t *size)
-{
-	return ioctl(fd, QOTDIOCGSZ, size);
-}
-
-int d_ssz(int fd, uint64_t size)
-{
-	return ioctl(fd, QOTDIOCSSZ, &size);
-}
-
-int d_discard(int fd)
-{
-	return ioctl(fd, QOTDIOCDISCARD);
-}
-
 void d_force_unload(void)
 {
 	for (int k = 0; k < 64; k++) {
-		int fd = d_open(k, O_RDWR);
+		int fd = q_open(k, O_RDWR);
 
 		if (fd < 0)
 			continue;
-		d_discard(fd);
+		q_discard(fd);
 		close(fd);
 	}
 	if (d_loaded())

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the debug-kernel tests share: TAP lines, small file helpers, loading
- * and unloading qotd.ko, the device nodes, sysfs and the ioctls.
+ * and unloading qotd.ko, sysfs; the rest comes from the guest suite's
+ * qtest.c.
  *
  * Environment: QOTD_KO (the module, default /lib/modules/qotd.ko) and
  * QOTD_INSMOD_ARGS (parameters for every load, e.g. "alloc=kmem").
@@ -14,6 +15,9 @@
 #include <sys/types.h>
 
 #include <linux/qotd.h>
+
+/* The nodes, the ioctls and the kernel log: tests/guest/qtest.h. */
+#include "qtest.h"
 
 #define D_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
@@ -55,16 +59,10 @@ int d_loaded(void);
 /* /sys/module/qotd/refcnt, or -1. */
 long long d_refcnt(void);
 
-/* /dev/qotdK, /sys/class/misc/qotdK/ATTR. */
-const char *d_node(int k);
-int d_open(int k, int flags);
+/* /sys/class/misc/qotdK/ATTR, or -1. */
 long long d_attr(int k, const char *attr);
 /* Whether any /dev/qotd* or /sys/class/misc/qotd* exists; names it in why. */
 int d_leftovers(char *why, size_t len);
-
-int d_gsz(int fd, uint64_t *size);
-int d_ssz(int fd, uint64_t size);
-int d_discard(int fd);
 
 /* Bring qotd down whatever its state: discard every node, unload. */
 void d_force_unload(void);

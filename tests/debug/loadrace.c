@@ -56,7 +56,7 @@ static void opener(void)
 		}
 		sh->idle = 0;
 		for (int k = 0; k < 4; k++) {
-			fds[k] = d_open(k, O_RDWR);
+			fds[k] = q_open(k, O_RDWR);
 			if (fds[k] < 0) {
 				if (errno == ENODEV)
 					__atomic_add_fetch(&sh->refused, 1, __ATOMIC_RELAXED);

@@ -165,7 +165,7 @@ static void worker(int w)
 	/* Blocked by the parent until the handler is in place. */
 	sigprocmask(SIG_UNBLOCK, &usr1, NULL);
 	for (int k = 0; k < NINST; k++) {
-		fds[k] = d_open(k, O_RDWR);
+		fds[k] = q_open(k, O_RDWR);
 		if (fds[k] < 0)
 			fail(C_ERRNO, "worker %d: open qotd%d: %s", w, k, strerror(errno));
 	}
@@ -240,7 +240,7 @@ static void worker(int w)
 		case O_GSZ: {
 			uint64_t s = 0;
 
-			if (d_gsz(fd, &s))
+			if (q_gsz(fd, &s))
 				failed_call("get size", k, errno, 0);
 			else if (!valid_size((long long)s))
 				fail(C_RESULT, "worker %d: get size on qotd%d gave %llu", w, k,
@@ -248,11 +248,11 @@ static void worker(int w)
 			break;
 		}
 		case O_SSZ:
-			if (d_ssz(fd, sizes[rand_r(&seed) % NSIZES]))
+			if (q_ssz(fd, sizes[rand_r(&seed) % NSIZES]))
 				failed_call("set size", k, errno, 0);
 			break;
 		case O_DISCARD:
-			if (d_discard(fd))
+			if (q_discard(fd))
 				failed_call("discard", k, errno, 0);
 			break;
 		case O_SYSFS: {
@@ -267,7 +267,7 @@ static void worker(int w)
 		case O_REOPEN:
 			if (fd >= 0)
 				close(fd);
-			fds[k] = d_open(k, O_RDWR);
+			fds[k] = q_open(k, O_RDWR);
 			if (fds[k] < 0)
 				failed_call("open", k, errno, 0);
 			break;
@@ -325,7 +325,7 @@ static void blocker(void)
 		_exit(3);
 	}
 	for (int k = 0; k < NINST; k++)
-		fds[k] = d_open(k, O_RDWR);
+		fds[k] = q_open(k, O_RDWR);
 	while (!sh->stop) {
 		int k = (int)(rand_r(&seed) % NINST);
 		void *page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -387,12 +387,12 @@ static void signaller(void)
 static int final_check(int k, int *changed)
 {
 	unsigned char *buf = malloc(MAXSZ + 1);
-	int fd = d_open(k, O_RDONLY), ok = 1;
+	int fd = q_open(k, O_RDONLY), ok = 1;
 	uint64_t size = 0;
 	ssize_t n;
 
 	*changed = (int)d_attr(k, "changed");
-	if (!buf || fd < 0 || d_gsz(fd, &size)) {
+	if (!buf || fd < 0 || q_gsz(fd, &size)) {
 		d_diag("qotd%d: cannot open or get its size: %s", k, strerror(errno));
 		ok = 0;
 		goto out;
@@ -535,10 +535,10 @@ int main(int argc, char **argv)
 		  ref, nchanged))
 		d_diag("refcnt %lld, changed instances %d", ref, nchanged);
 	for (int k = 0; k < NINST; k++) {
-		int fd = d_open(k, O_RDWR);
+		int fd = q_open(k, O_RDWR);
 		unsigned char buf[QOTD_INIT_SIZE + 1];
 
-		if (fd < 0 || d_discard(fd) || pread(fd, buf, sizeof(buf), 0) != QOTD_INIT_SIZE ||
+		if (fd < 0 || q_discard(fd) || pread(fd, buf, sizeof(buf), 0) != QOTD_INIT_SIZE ||
 		    memcmp(buf, d_initial, QOTD_INIT_SIZE) || d_attr(k, "changed") != 0)
 			restored = 0;
 		if (fd >= 0)

@@ -428,33 +428,41 @@ int q_kmsg_open(void)
 	return fd;
 }
 
-char *q_kmsg_text(int fd)
+char *q_kmsg_next(int fd, char *rec, size_t cap, int *level)
 {
-	size_t len = 0, cap = 65536;
-	char *text = malloc(cap);
-	char rec[8192];
-
-	if (!text)
-		return NULL;
-	text[0] = '\0';
 	for (;;) {
-		ssize_t n = read(fd, rec, sizeof(rec) - 1);
+		ssize_t n = read(fd, rec, cap - 1);
 		char *msg, *end;
-		size_t ml;
 
 		if (n < 0 && errno == EPIPE)
 			continue;	/* records were overwritten: go on */
 		if (n <= 0)
-			break;
+			return NULL;
 		rec[n] = '\0';
 		msg = strchr(rec, ';');
 		if (!msg)
 			continue;
-		msg++;
-		end = strchr(msg, '\n');
+		end = strchr(++msg, '\n');
 		if (end)
 			*end = '\0';
-		ml = strlen(msg);
+		if (level)
+			*level = atoi(rec) & 7;	/* "PRIO,SEQ,..." */
+		return msg;
+	}
+}
+
+char *q_kmsg_text(int fd)
+{
+	size_t len = 0, cap = 65536;
+	char *text = malloc(cap);
+	char rec[8192], *msg;
+
+	if (!text)
+		return NULL;
+	text[0] = '\0';
+	while ((msg = q_kmsg_next(fd, rec, sizeof(rec), NULL))) {
+		size_t ml = strlen(msg);
+
 		if (len + ml + 2 > cap) {
 			char *more = realloc(text, cap * 2 + ml);
 

@@ -93,6 +93,12 @@ unsigned char *q_half_mapped(void);
 
 /* The kernel log from now on: open /dev/kmsg at its end. */
 int q_kmsg_open(void);
+/*
+ * The next record of /dev/kmsg: its message (in rec, newline removed) and,
+ * if level is not NULL, its syslog level; NULL when there is no more.
+ * Records lost to a full ring are skipped.
+ */
+char *q_kmsg_next(int fd, char *rec, size_t cap, int *level);
 /* The text of the records since q_kmsg_open(), one a line (malloc'ed). */
 char *q_kmsg_text(int fd);
 /* The number of lines of text that contain needle as a whole word. */

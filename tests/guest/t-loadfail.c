@@ -49,26 +49,13 @@ static int gone(const char *path)
 static char *log_since(int fd)
 {
 	size_t len = 0, cap = 65536;
-	char *text = calloc(1, cap), rec[8192];
+	char *text = calloc(1, cap), rec[8192], *msg;
+	int level;
 
-	while (text && fd >= 0) {
-		ssize_t n = read(fd, rec, sizeof(rec) - 1);
-		char *msg;
-		int w;
-
-		if (n < 0 && errno == EPIPE)
-			continue;
-		if (n <= 0)
-			break;
-		rec[n] = '\0';
-		msg = strchr(rec, ';');
-		if (!msg)
-			continue;
-		*strchrnul(msg, '\n') = '\0';
+	while (text && fd >= 0 && (msg = q_kmsg_next(fd, rec, sizeof(rec), &level))) {
 		if (len + strlen(msg) + 4 >= cap)
 			break;
-		w = snprintf(text + len, cap - len, "%d %s\n", atoi(rec) & 7, msg + 1);
-		len += (size_t)w;
+		len += (size_t)snprintf(text + len, cap - len, "%d %s\n", level, msg);
 	}
 	return text;
 }
