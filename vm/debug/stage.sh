@@ -27,7 +27,7 @@ say() { echo "== $name: $*" >&2; }
 mkdir -p "$root/build"
 
 # --- 1. the kernel ----------------------------------------------------------
-say "building the debug kernel, or finding it cached (a first build takes about 9 minutes)"
+say "building the debug kernel, or finding it cached (a first build takes 4 to 9 minutes)"
 klog=$root/build/debug-kernel.log
 t0=$(date +%s)
 if kernel=$("$here/build-kernel.sh" 2>"$klog" | tail -n 1) && [ -f "$kernel/bzImage" ] &&
