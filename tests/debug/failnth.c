@@ -32,8 +32,10 @@
  * depend on the parameters, so only the first sweep (instances=1) fails
  * them all, and the others start just before qotd's init. The numbering
  * moves by a few allocations from one load to the next (a slab that needs
- * a new page), so passes over qotd's part are repeated until each of its
- * own sites (the instance array, each buffer, each misc_register) was hit.
+ * a new page), so a sweep can step over one of qotd's own sites (the
+ * instance array, each buffer, each misc_register); then a second sweep,
+ * with slab allocations failed only, passes over qotd's part until each
+ * was hit.
  * A failure is "absorbed" when the call still succeeds: kvmalloc() falls
  * back to vmalloc when kmalloc fails above a page, and from 2 MiB on a
  * failed huge-page vmalloc is retried with small pages; kmemleak's and
@@ -285,6 +287,7 @@ static void tally_show(const struct tally *t, const char *what)
 
 static const char *alloc_name;
 static int verbose;		/* QOTD_FAILNTH_VERBOSE=1: a line per point */
+static int slab_sweep;		/* QOTD_FAILNTH_SLAB_SWEEP=1: always sweep slabs */
 static char label[160];
 
 /* Failing details: the first few of each kind are shown. */
@@ -365,13 +368,17 @@ static int load_works(const char *params_extra, int instances, char *why, size_t
  * qotd's own failure sites in a load with k instances: its kcalloc() of the
  * instances, each instance's buffer, each instance's misc_register(). Their
  * numbers move by a few from one load to the next (a slab that needs a new
- * page is one allocation more), so a single pass can step over one; passes
- * over qotd's part of the load are repeated until each was hit.
+ * page is one allocation more), so the sweep can step over one. If it did,
+ * a second sweep leaves page allocations alone (fail_page_alloc/min-order
+ * above any order): the numbers of slab allocations alone move much less,
+ * and that sweep passes over qotd's part up to SLAB_PASSES times until
+ * each site was hit.
  */
 #define KEY_KCALLOC		0
 #define KEY_BUFFER(j)		(1 + (j))
 #define KEY_REGISTER(k, j)	(1 + (k) + (j))
-#define RETRY_PASSES		2
+#define NO_PAGE_FAILURES	"99"	/* fail_page_alloc/min-order */
+#define SLAB_PASSES		4
 
 struct load_run {
 	int instances, ko;
@@ -498,8 +505,33 @@ static enum outcome load_attempt(struct load_run *r, unsigned int n, struct site
 }
 
 /*
- * Sweep a load with instances=@instances from allocation @from on; then
- * pass over qotd's part again while one of its sites was not hit.
+ * A start for a sweep that lands before qotd's init: step back from @from
+ * until a trial load (not counted) fails outside qotd or works.
+ */
+static unsigned int start_before_qotd(struct load_run *r, unsigned int from)
+{
+	struct site s;
+	long left;
+
+	while (from > 1) {
+		struct load_run *trial = calloc(1, sizeof(*trial));
+		enum outcome o;
+
+		if (!trial)
+			break;
+		memcpy(trial, r, sizeof(*r));
+		o = load_attempt(trial, from, &s, &left);
+		free(trial);
+		if (o != A_NOT_REACHED && !s.driver)
+			break;
+		from = from > 20 ? from - 20 : 1;
+	}
+	return from;
+}
+
+/*
+ * Sweep a load with instances=@instances from allocation @from on; if one
+ * of qotd's sites was not hit, sweep again with slab allocations only.
  * Returns the number of qotd's first allocation, or 0.
  */
 static unsigned int test_load(int instances, unsigned int from)
@@ -507,8 +539,8 @@ static unsigned int test_load(int instances, unsigned int from)
 	unsigned long all_keys = (1ul << (1 + 2 * instances)) - 1;
 	struct load_run *r = calloc(1, sizeof(*r));
 	char hit[400], missed[400];
-	unsigned int first;
-	int passes = 0;
+	unsigned int first, first_qotd, last_qotd;
+	int slab_passes = 0;
 	double t0 = d_now();
 	long reached = -1, left;
 	struct site s;
@@ -527,21 +559,7 @@ static unsigned int test_load(int instances, unsigned int from)
 		return 0;
 	}
 
-	/* A later start must land before qotd's init (a trial, not counted). */
-	while (from > 1) {
-		struct load_run *trial = calloc(1, sizeof(*trial));
-		enum outcome o;
-
-		if (!trial)
-			break;
-		memcpy(trial, r, sizeof(*r));
-		o = load_attempt(trial, from, &s, &left);
-		free(trial);
-		if (o != A_NOT_REACHED && !s.driver)
-			break;
-		from = from > 20 ? from - 20 : 1;
-	}
-
+	from = start_before_qotd(r, from);
 	for (unsigned int n = from; n <= MAX_POINTS; n++) {
 		if (load_attempt(r, n, &s, &left) == A_NOT_REACHED) {
 			reached = (long)n - left;
@@ -549,14 +567,31 @@ static unsigned int test_load(int instances, unsigned int from)
 		}
 		r->points++;
 	}
-	while ((r->keys & all_keys) != all_keys && r->first_qotd && passes < RETRY_PASSES) {
-		passes++;
-		for (unsigned int n = r->first_qotd > 3 ? r->first_qotd - 3 : 1;
-		     n <= r->last_qotd + 3 && (r->keys & all_keys) != all_keys; n++) {
-			if (load_attempt(r, n, &s, &left) == A_NOT_REACHED)
+	first_qotd = r->first_qotd;
+	last_qotd = r->last_qotd;
+	if ((r->keys & all_keys) != all_keys || slab_sweep) {
+		/*
+		 * Slab allocations only: fewer of them come before qotd's, so
+		 * its part is found anew, then passed over again while a site
+		 * is missing.
+		 */
+		unsigned int n = first_qotd ? start_before_qotd(r, first_qotd) : from, end = MAX_POINTS;
+
+		d_put(DBG "fail_page_alloc/min-order", NO_PAGE_FAILURES);
+		r->first_qotd = r->last_qotd = 0;
+		while (slab_passes < SLAB_PASSES && (!slab_passes || (r->keys & all_keys) != all_keys)) {
+			slab_passes++;
+			for (; n <= end && (slab_sweep || (r->keys & all_keys) != all_keys); n++) {
+				if (load_attempt(r, n, &s, &left) == A_NOT_REACHED)
+					break;
+				r->retried++;
+			}
+			if (!r->first_qotd)
 				break;
-			r->retried++;
+			n = r->first_qotd > 2 ? r->first_qotd - 2 : 1;
+			end = r->last_qotd + 2;
 		}
+		d_put(DBG "fail_page_alloc/min-order", "0");
 	}
 	if (d_loaded())
 		d_force_unload();
@@ -569,9 +604,10 @@ static unsigned int test_load(int instances, unsigned int from)
 	       label, r->points, r->driver_points, reached, d_now() - t0);
 	key_names(r, r->keys & all_keys, hit, sizeof(hit));
 	key_names(r, all_keys & ~r->keys, missed, sizeof(missed));
-	if (passes)
-		d_diag("  %d more attempts in %d more pass(es) over qotd's part (allocations %u to %u) to reach each of its sites",
-		       r->retried, passes, r->first_qotd, r->last_qotd);
+	if (slab_passes)
+		d_diag("  %s (qotd's part: allocations %u to %u): %d more loads in %d pass(es) with slab allocations failed only",
+		       slab_sweep ? "QOTD_FAILNTH_SLAB_SWEEP" : "the sweep missed one of qotd's sites",
+		       first_qotd, last_qotd, r->retried, slab_passes);
 	tally_show(&r->errnos, "outcome");
 	tally_show(&r->loader, "errno of loads failed in the module loader");
 	tally_show(&r->where, "failed allocation made by");
@@ -584,7 +620,7 @@ static unsigned int test_load(int instances, unsigned int from)
 	if (!d_ok((r->keys & all_keys) == all_keys, "%s: a failure was injected at each of qotd's own allocations (%s)",
 		  label, hit))
 		d_diag("  not reached: %s", missed);
-	first = r->first_qotd;
+	first = first_qotd;
 	free(r);
 	return first;
 }
@@ -844,6 +880,7 @@ int main(int argc, char **argv)
 	d_init("failnth ");
 	alloc_name = d_alloc();
 	verbose = getenv("QOTD_FAILNTH_VERBOSE") && atoi(getenv("QOTD_FAILNTH_VERBOSE"));
+	slab_sweep = getenv("QOTD_FAILNTH_SLAB_SWEEP") && atoi(getenv("QOTD_FAILNTH_SLAB_SWEEP"));
 	if (argc == 1 && getenv("QOTD_FAILNTH")) {
 		load = !!strstr(getenv("QOTD_FAILNTH"), "load");
 		load4 = !!strstr(getenv("QOTD_FAILNTH"), "load4");
