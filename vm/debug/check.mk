@@ -9,7 +9,7 @@
 #   make check-debug                the debug stage alone, as well
 #
 # DEBUG_TIMEOUT  seconds the debug guest may run (default 2400; it needs
-#                about 10 minutes here)
+#                about 11 minutes here)
 # QOTD_DEBUG_PHASES  some phases only, e.g. kunit,guest (default all)
 
 DEBUG_TIMEOUT ?= 2400
