@@ -150,6 +150,19 @@ static void on_usr1(int sig)
 	(void)sig;
 }
 
+/* A read of len bytes at off by worker w that returned n. */
+static void check_read(const char *what, int w, int k, uint64_t off, uint64_t len,
+		       const unsigned char *buf, ssize_t n)
+{
+	if (n < 0)
+		failed_call(what, k, errno, 0);
+	else if ((uint64_t)n > len || (n > 0 && off + (uint64_t)n > MAXSZ))
+		fail(C_RESULT, "worker %d: %s %llu at %llu on qotd%d gave %zd", w, what,
+		     (unsigned long long)len, (unsigned long long)off, k, n);
+	else
+		check_bytes(what, k, off, buf, n);
+}
+
 static void worker(int w)
 {
 	unsigned int seed = (unsigned int)getpid() * 2654435761u + (unsigned int)w;
@@ -191,13 +204,7 @@ static void worker(int w)
 		switch (op) {
 		case O_PREAD:
 			n = pread(fd, buf, len, (off_t)off);
-			if (n < 0)
-				failed_call("pread", k, errno, 0);
-			else if ((uint64_t)n > len || (n > 0 && off + (uint64_t)n > MAXSZ))
-				fail(C_RESULT, "worker %d: pread %llu at %llu on qotd%d gave %zd", w,
-				     (unsigned long long)len, (unsigned long long)off, k, n);
-			else
-				check_bytes("pread", k, off, buf, n);
+			check_read("pread", w, k, off, len, buf, n);
 			break;
 		case O_READ:
 			pos = lseek(fd, (off_t)off, SEEK_SET);
@@ -206,13 +213,7 @@ static void worker(int w)
 				break;
 			}
 			n = read(fd, buf, len);
-			if (n < 0)
-				failed_call("read", k, errno, 0);
-			else if ((uint64_t)n > len || (n > 0 && off + (uint64_t)n > MAXSZ))
-				fail(C_RESULT, "worker %d: read %llu at %llu on qotd%d gave %zd", w,
-				     (unsigned long long)len, (unsigned long long)off, k, n);
-			else
-				check_bytes("read", k, off, buf, n);
+			check_read("read", w, k, off, len, buf, n);
 			break;
 		case O_WRITE:
 			for (uint64_t i = 0; i < len; i++)
