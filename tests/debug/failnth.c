@@ -34,8 +34,9 @@
  * moves by a few allocations from one load to the next (a slab that needs
  * a new page), so a sweep can step over one of qotd's own sites (the
  * instance array, each buffer, each misc_register); then a second sweep,
- * with slab allocations failed only, passes over qotd's part until each
- * was hit.
+ * with slab allocations failed only, passes over qotd's part, and the
+ * sites it missed too are tried between their neighbours until each was
+ * hit.
  * A failure is "absorbed" when the call still succeeds: kvmalloc() falls
  * back to vmalloc when kmalloc fails above a page, and from 2 MiB on a
  * failed huge-page vmalloc is retried with small pages; kmemleak's and
@@ -43,8 +44,8 @@
  * simply have done their job.
  *
  * The kernel's fault injection logs a stack trace for each failure
- * (verbose=2) unless the allocation was __GFP_NOWARN; the trace tells where
- * it hit, which the summary lines count.
+ * (verbose=2, not rate-limited) unless the allocation was __GFP_NOWARN; the
+ * trace tells where it hit, which the summary lines count.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -78,11 +79,13 @@ static struct knob knobs[] = {
 	{ .path = DBG "failslab/probability", .value = "0" },
 	{ .path = DBG "failslab/space", .value = "0" },
 	{ .path = DBG "failslab/verbose", .value = "2" },
+	{ .path = DBG "failslab/verbose_ratelimit_interval_ms", .value = "0" },
 	{ .path = DBG "fail_page_alloc/ignore-gfp-wait", .value = "N" },
 	{ .path = DBG "fail_page_alloc/min-order", .value = "0" },
 	{ .path = DBG "fail_page_alloc/probability", .value = "0" },
 	{ .path = DBG "fail_page_alloc/space", .value = "0" },
 	{ .path = DBG "fail_page_alloc/verbose", .value = "2" },
+	{ .path = DBG "fail_page_alloc/verbose_ratelimit_interval_ms", .value = "0" },
 };
 #define NKNOBS (sizeof(knobs) / sizeof(knobs[0]))
 
@@ -360,34 +363,39 @@ static int load_works(const char *params_extra, int instances, char *why, size_t
  * and the KUnit suite's, which runs first) do not depend on the module's
  * parameters. A full sweep fails each of them once; it leaves here the
  * number of qotd's first allocation, and the sweeps of other parameters
- * start a little before it.
+ * start just before it, where the loader fails (start_before_qotd()).
  */
 #define FIRST_QOTD_POINT "/tmp/failnth-load-start"
 
 /*
  * qotd's own failure sites in a load with k instances: its kcalloc() of the
  * instances, each instance's buffer, each instance's misc_register(). Their
- * numbers move by a few from one load to the next (a slab that needs a new
- * page is one allocation more), so the sweep can step over one. If it did,
- * a second sweep leaves page allocations alone (fail_page_alloc/min-order
- * above any order): the numbers of slab allocations alone move much less,
- * and that sweep passes over qotd's part up to SLAB_PASSES times until
- * each site was hit.
+ * numbers move from one load to the next, by up to twenty (a slab or KASAN's
+ * stack depot that needs new pages is allocations more), so the sweep can
+ * step over one. If it did, a second sweep leaves page allocations alone
+ * (fail_page_alloc/min-order above any order): the numbers of slab
+ * allocations alone move by a point or two, and that sweep passes over
+ * qotd's part once, from the loader's last allocation before qotd's init;
+ * a site still missing is then tried, at most WINDOW_LOADS loads, at each
+ * number between the sites around it (site_window()) until it is hit.
  */
 #define KEY_KCALLOC		0
 #define KEY_BUFFER(j)		(1 + (j))
 #define KEY_REGISTER(k, j)	(1 + (k) + (j))
 #define NO_PAGE_FAILURES	"99"	/* fail_page_alloc/min-order */
-#define SLAB_PASSES		4
+#define MAX_KEYS		(1 + 2 * 4)
+#define WINDOW_LOADS		96
 
 struct load_run {
 	int instances, ko;
 	char extra[64], params[256];
 	struct verdict failed, later, absorbed;
 	struct tally where, loader, errnos;
-	int points, retried, driver_points, failed_loads, clean_end;
+	int points, trials, retried, driver_points, failed_loads, clean_end;
 	unsigned int first_qotd, last_qotd;
 	unsigned long keys;	/* a bit per site of qotd's that was hit */
+	unsigned long placed;	/* sites with a key_lo/key_hi in this numbering */
+	unsigned int key_lo[MAX_KEYS], key_hi[MAX_KEYS];	/* hit at N from/to */
 };
 
 static int key_of(const struct load_run *r, const struct site *s)
@@ -477,8 +485,14 @@ static enum outcome load_attempt(struct load_run *r, unsigned int n, struct site
 		if (s->driver) {
 			r->driver_points++;
 			key = key_of(r, s);
-			if (key >= 0)
+			if (key >= 0 && key < MAX_KEYS) {
+				if (!(r->placed & (1ul << key)))
+					r->key_lo[key] = r->key_hi[key] = n;
+				r->key_lo[key] = n < r->key_lo[key] ? n : r->key_lo[key];
+				r->key_hi[key] = n > r->key_hi[key] ? n : r->key_hi[key];
+				r->placed |= 1ul << key;
 				r->keys |= 1ul << key;
+			}
 			tally_add(&r->where, s->qotd[0] ? s->qotd : s->caller);
 			if (err != ENOMEM)
 				complain(&r->failed, "N=%u: failure in qotd's init (%s), load returned %s, not ENOMEM",
@@ -506,32 +520,89 @@ static enum outcome load_attempt(struct load_run *r, unsigned int n, struct site
 
 /*
  * A start for a sweep that lands before qotd's init: step back from @from
- * until a trial load (not counted) fails outside qotd or works.
+ * with trial loads until one fails in the module loader.  Its last
+ * allocation before calling qotd's init is do_init_module()'s, a few points
+ * before qotd's first; a load that absorbed its failure proves nothing, as
+ * kmemleak's absorbed allocations lie between qotd's own too.
+ * The trials are not points of the sweep, but they are checked all the
+ * same, and a site of qotd's that one hits counts.
  */
+#define ANCHOR_TRIALS		48
+
 static unsigned int start_before_qotd(struct load_run *r, unsigned int from)
 {
+	struct load_run *trial = malloc(sizeof(*trial));
+	unsigned int step;
 	struct site s;
 	long left;
 
-	while (from > 1) {
-		struct load_run *trial = calloc(1, sizeof(*trial));
+	for (int i = 0; trial && from > 1 && i < ANCHOR_TRIALS; i++) {
 		enum outcome o;
 
-		if (!trial)
-			break;
 		memcpy(trial, r, sizeof(*r));
 		o = load_attempt(trial, from, &s, &left);
-		free(trial);
-		if (o != A_NOT_REACHED && !s.driver)
+		r->trials++;
+		r->failed = trial->failed;
+		r->later = trial->later;
+		r->absorbed = trial->absorbed;
+		r->keys = trial->keys;
+		r->placed = trial->placed;
+		memcpy(r->key_lo, trial->key_lo, sizeof(r->key_lo));
+		memcpy(r->key_hi, trial->key_hi, sizeof(r->key_hi));
+		if (o == A_FAILED && !s.driver)
 			break;
-		from = from > 20 ? from - 20 : 1;
+		/*
+		 * By one at first, where the loader most likely is; then by an
+		 * odd number, as kmemleak's allocations alternate with others.
+		 */
+		step = o == A_NOT_REACHED ? 20 : i < 8 ? 1 : 7;
+		from = from > step ? from - step : 1;
 	}
+	free(trial);
 	return from;
+}
+
+static int first_missing(const struct load_run *r, unsigned long all_keys)
+{
+	for (int key = 0; key < MAX_KEYS; key++)
+		if ((all_keys & ~r->keys) & (1ul << key))
+			return key;
+	return -1;
+}
+
+/*
+ * Where to look for a site that was not hit: sites come in the order of
+ * their keys (a misc_register() is many points), and a number moves by a
+ * point or two between loads, so from the last number of the nearest site
+ * hit before it to the first of the nearest one after it, a little wider.
+ * The window is tried downwards from its top, as the site is most likely
+ * just before the next one.
+ */
+#define JITTER			2
+
+static void site_window(const struct load_run *r, int key, unsigned int anchor,
+			unsigned int end, unsigned int *lo, unsigned int *hi)
+{
+	*lo = anchor;
+	*hi = r->last_qotd ? r->last_qotd + JITTER : end;
+	for (int j = key - 1; j >= 0; j--)
+		if (r->placed & (1ul << j)) {
+			*lo = r->key_hi[j] > anchor + JITTER ? r->key_hi[j] - JITTER : anchor;
+			break;
+		}
+	for (int j = key + 1; j < MAX_KEYS; j++)
+		if (r->placed & (1ul << j)) {
+			*hi = r->key_lo[j] + JITTER;
+			break;
+		}
+	if (*hi < *lo)
+		*hi = *lo;
 }
 
 /*
  * Sweep a load with instances=@instances from allocation @from on; if one
- * of qotd's sites was not hit, sweep again with slab allocations only.
+ * of qotd's sites was not hit, sweep qotd's part again with slab
+ * allocations only, then try each site still missing in its window.
  * Returns the number of qotd's first allocation, or 0.
  */
 static unsigned int test_load(int instances, unsigned int from)
@@ -540,7 +611,8 @@ static unsigned int test_load(int instances, unsigned int from)
 	struct load_run *r = calloc(1, sizeof(*r));
 	char hit[400], missed[400];
 	unsigned int first, first_qotd, last_qotd;
-	int slab_passes = 0, sweep_driver;
+	unsigned int slab_anchor = 0, slab_end = 0;
+	int window_loads = 0, sweep_driver;
 	double t0 = d_now();
 	long reached = -1, left;
 	struct site s;
@@ -573,25 +645,31 @@ static unsigned int test_load(int instances, unsigned int from)
 	if ((r->keys & all_keys) != all_keys || slab_sweep) {
 		/*
 		 * Slab allocations only: fewer of them come before qotd's, so
-		 * its part is found anew, then passed over again while a site
-		 * is missing.
+		 * its part is found anew and passed over once; then each site
+		 * still missing is tried between the sites around it.
 		 */
-		unsigned int n = first_qotd ? start_before_qotd(r, first_qotd) : from, end = MAX_POINTS;
+		unsigned int n, anchor, lo, hi;
+		int missing, tried = 0, last_missing = -1;
 
 		d_put(DBG "fail_page_alloc/min-order", NO_PAGE_FAILURES);
 		r->first_qotd = r->last_qotd = 0;
-		while (slab_passes < SLAB_PASSES && (!slab_passes || (r->keys & all_keys) != all_keys)) {
-			slab_passes++;
-			for (; n <= end && (slab_sweep || (r->keys & all_keys) != all_keys); n++) {
-				if (load_attempt(r, n, &s, &left) == A_NOT_REACHED)
-					break;
-				r->retried++;
-			}
-			if (!r->first_qotd)
+		r->placed = 0;
+		anchor = start_before_qotd(r, first_qotd ? first_qotd : from);
+		for (n = anchor; n <= MAX_POINTS && (slab_sweep || (r->keys & all_keys) != all_keys); n++) {
+			if (load_attempt(r, n, &s, &left) == A_NOT_REACHED)
 				break;
-			n = r->first_qotd > 2 ? r->first_qotd - 2 : 1;
-			end = r->last_qotd + 2;
+			r->retried++;
 		}
+		slab_end = n;
+		while (window_loads < WINDOW_LOADS && (missing = first_missing(r, all_keys)) >= 0) {
+			site_window(r, missing, anchor, slab_end, &lo, &hi);
+			if (missing != last_missing)
+				tried = 0;
+			last_missing = missing;
+			load_attempt(r, hi - (unsigned int)tried++ % (hi - lo + 1), &s, &left);
+			window_loads++;
+		}
+		slab_anchor = anchor;
 		d_put(DBG "fail_page_alloc/min-order", "0");
 	}
 	if (d_loaded())
@@ -605,10 +683,11 @@ static unsigned int test_load(int instances, unsigned int from)
 	       label, r->points, sweep_driver, reached, d_now() - t0);
 	key_names(r, r->keys & all_keys, hit, sizeof(hit));
 	key_names(r, all_keys & ~r->keys, missed, sizeof(missed));
-	if (slab_passes)
-		d_diag("  %s (qotd's part: allocations %u to %u): %d more loads in %d pass(es) with slab allocations failed only, %d of them failing in qotd's init",
+	if (slab_anchor)
+		d_diag("  %s (qotd's part: allocations %u to %u): with slab allocations failed only, %d more loads from %u to %u, then %d in the windows of sites still missing; %d of them failed in qotd's init; %d trial loads found the starts",
 		       slab_sweep ? "QOTD_FAILNTH_SLAB_SWEEP" : "the sweep missed one of qotd's sites",
-		       first_qotd, last_qotd, r->retried, slab_passes, r->driver_points - sweep_driver);
+		       first_qotd, last_qotd, r->retried, slab_anchor, slab_end - 1, window_loads,
+		       r->driver_points - sweep_driver, r->trials);
 	tally_show(&r->errnos, "outcome");
 	tally_show(&r->loader, "errno of loads failed in the module loader");
 	tally_show(&r->where, "failed allocation made by");
@@ -914,11 +993,9 @@ int main(int argc, char **argv)
 		unsigned int first;
 
 		if (getenv("QOTD_FAILNTH_FROM"))	/* to look at a few points */
-			from = atoi(getenv("QOTD_FAILNTH_FROM")) + 10;
-		if (from < 4 || getenv("QOTD_FAILNTH_FULL"))
+			from = atoi(getenv("QOTD_FAILNTH_FROM"));
+		if (from < 2 || getenv("QOTD_FAILNTH_FULL"))
 			from = 1;
-		else
-			from -= 10;
 		first = load ? test_load(1, (unsigned int)from) : 0;
 		if (from == 1 && first > 0) {
 			char text[16];
@@ -932,7 +1009,7 @@ int main(int argc, char **argv)
 					d_diag("%s: %s", FIRST_QOTD_POINT, strerror(errno));
 				close(fd);
 			}
-			from = first > 10 ? first - 10 : 1;
+			from = first;
 		}
 		if (load4)
 			test_load(4, (unsigned int)from);
