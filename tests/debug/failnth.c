@@ -363,7 +363,7 @@ static int load_works(const char *params_extra, int instances, char *why, size_t
  * and the KUnit suite's, which runs first) do not depend on the module's
  * parameters. A full sweep fails each of them once; it leaves here the
  * number of qotd's first allocation, and the sweeps of other parameters
- * start just before it, where the loader fails (start_before_qotd()).
+ * start just before it (start_before_qotd()).
  */
 #define FIRST_QOTD_POINT "/tmp/failnth-load-start"
 
@@ -375,7 +375,7 @@ static int load_works(const char *params_extra, int instances, char *why, size_t
  * step over one. If it did, a second sweep leaves page allocations alone
  * (fail_page_alloc/min-order above any order): the numbers of slab
  * allocations alone move by a point or two, and that sweep passes over
- * qotd's part once, from the loader's last allocation before qotd's init;
+ * qotd's part once, from an allocation of the loader's just before it;
  * a site still missing is then tried, at most WINDOW_LOADS loads, at each
  * number between the sites around it (site_window()) until it is hit.
  */
@@ -520,12 +520,15 @@ static enum outcome load_attempt(struct load_run *r, unsigned int n, struct site
 
 /*
  * A start for a sweep that lands before qotd's init: step back from @from
- * with trial loads until one fails in the module loader.  Its last
- * allocation before calling qotd's init is do_init_module()'s, a few points
- * before qotd's first; a load that absorbed its failure proves nothing, as
- * kmemleak's absorbed allocations lie between qotd's own too.
- * The trials are not points of the sweep, but they are checked all the
- * same, and a site of qotd's that one hits counts.
+ * with trial loads until one hits an allocation that is not qotd's: the
+ * load fails in the module loader (whose last allocation before calling
+ * qotd's init is do_init_module()'s), or the failure's stack trace has no
+ * frame in qotd.  A load that absorbed an untraced (__GFP_NOWARN) failure
+ * proves nothing, as kmemleak's records of qotd's allocations are such.
+ * Stepping back from inside qotd's part, nothing after qotd's init (the
+ * module's own uevent) can be met.  The trials are not points of the
+ * sweep, but they are checked all the same, and a site of qotd's that one
+ * hits counts.
  */
 #define ANCHOR_TRIALS		48
 
@@ -549,7 +552,7 @@ static unsigned int start_before_qotd(struct load_run *r, unsigned int from)
 		r->placed = trial->placed;
 		memcpy(r->key_lo, trial->key_lo, sizeof(r->key_lo));
 		memcpy(r->key_hi, trial->key_hi, sizeof(r->key_hi));
-		if (o == A_FAILED && !s.driver)
+		if (o != A_NOT_REACHED && !s.driver && (o == A_FAILED || s.dumped))
 			break;
 		/*
 		 * By one at first, where the loader most likely is; then by an
@@ -611,8 +614,8 @@ static unsigned int test_load(int instances, unsigned int from)
 	struct load_run *r = calloc(1, sizeof(*r));
 	char hit[400], missed[400];
 	unsigned int first, first_qotd, last_qotd;
-	unsigned int slab_anchor = 0, slab_end = 0;
-	int window_loads = 0, sweep_driver;
+	unsigned int slab_anchor = 0;
+	int window_loads = 0, sweep_driver, sweep_trials;
 	double t0 = d_now();
 	long reached = -1, left;
 	struct site s;
@@ -642,6 +645,7 @@ static unsigned int test_load(int instances, unsigned int from)
 	first_qotd = r->first_qotd;
 	last_qotd = r->last_qotd;
 	sweep_driver = r->driver_points;
+	sweep_trials = r->trials;
 	if ((r->keys & all_keys) != all_keys || slab_sweep) {
 		/*
 		 * Slab allocations only: fewer of them come before qotd's, so
@@ -660,9 +664,8 @@ static unsigned int test_load(int instances, unsigned int from)
 				break;
 			r->retried++;
 		}
-		slab_end = n;
 		while (window_loads < WINDOW_LOADS && (missing = first_missing(r, all_keys)) >= 0) {
-			site_window(r, missing, anchor, slab_end, &lo, &hi);
+			site_window(r, missing, anchor, n, &lo, &hi);
 			if (missing != last_missing)
 				tried = 0;
 			last_missing = missing;
@@ -684,10 +687,10 @@ static unsigned int test_load(int instances, unsigned int from)
 	key_names(r, r->keys & all_keys, hit, sizeof(hit));
 	key_names(r, all_keys & ~r->keys, missed, sizeof(missed));
 	if (slab_anchor)
-		d_diag("  %s (qotd's part: allocations %u to %u): with slab allocations failed only, %d more loads from %u to %u, then %d in the windows of sites still missing; %d of them failed in qotd's init; %d trial loads found the starts",
+		d_diag("  %s (qotd's part: allocations %u to %u), with slab allocations failed only: %d trial loads to find a start before qotd's init, then %d loads on from %u, then %d in the windows of sites still missing; %d of the last two kinds failed in qotd's init",
 		       slab_sweep ? "QOTD_FAILNTH_SLAB_SWEEP" : "the sweep missed one of qotd's sites",
-		       first_qotd, last_qotd, r->retried, slab_anchor, slab_end - 1, window_loads,
-		       r->driver_points - sweep_driver, r->trials);
+		       first_qotd, last_qotd, r->trials - sweep_trials, r->retried, slab_anchor,
+		       window_loads, r->driver_points - sweep_driver);
 	tally_show(&r->errnos, "outcome");
 	tally_show(&r->loader, "errno of loads failed in the module loader");
 	tally_show(&r->where, "failed allocation made by");
