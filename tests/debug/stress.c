@@ -21,12 +21,16 @@
  * at offset o is 0, the quotation's byte o, or pat(w, o) for some worker w,
  * whatever the interleaving. Checked as it runs: that, sizes and lengths in
  * range, only the expected errors (EINTR only for workers without
- * SA_RESTART). Checked once all have stopped: each instance is consistent
- * (ioctl and sysfs sizes agree, content valid), the module's reference
- * count equals the number of changed instances, discards restore the
- * initial state and drop it to zero, and the module unloads.
+ * SA_RESTART). Every process must end within 30 s of the stop; one that
+ * does not is shown with its kernel stack and killed, so that a lock that
+ * is never released fails this test instead of hanging the guest. Checked
+ * once all have stopped: each instance is consistent (ioctl and sysfs sizes
+ * agree, content valid), the module's reference count equals the number of
+ * changed instances, discards restore the initial state and drop it to
+ * zero, and the module unloads.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/userfaultfd.h>
@@ -280,6 +284,13 @@ static void worker(int w)
 	_exit(0);
 }
 
+/*
+ * Set by the blocker's writing thread once it has stopped: until then a
+ * write may be waiting for its page, so the filler must go on, even past
+ * sh->stop.
+ */
+static int writes_done;
+
 /* The blocker's second thread: fill each missing page after a while. */
 static void *filler(void *arg)
 {
@@ -289,7 +300,7 @@ static void *filler(void *arg)
 
 	for (size_t i = 0; i < PAGE; i++)
 		src[i] = pat(BLOCKER, i);
-	while (!sh->stop) {
+	while (!__atomic_load_n(&writes_done, __ATOMIC_ACQUIRE)) {
 		struct pollfd pfd = { .fd = uffd, .events = POLLIN };
 		struct uffd_msg msg;
 		struct uffdio_copy copy;
@@ -316,7 +327,7 @@ static void blocker(void)
 {
 	unsigned int seed = (unsigned int)getpid();
 	struct uffdio_api api = { .api = UFFD_API };
-	int uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC), fds[NINST];
+	int uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK), fds[NINST];
 	pthread_t thread;
 
 	me = BLOCKER;
@@ -354,6 +365,7 @@ static void blocker(void)
 		munmap(page, PAGE);
 	}
 	sh->stop = 1;
+	__atomic_store_n(&writes_done, 1, __ATOMIC_RELEASE);
 	pthread_join(thread, NULL);
 	_exit(0);
 }
@@ -382,6 +394,51 @@ static void signaller(void)
 		nanosleep(&ts, NULL);
 	}
 	_exit(0);
+}
+
+/*
+ * Wait for a process told to stop; one that has not ended 30 s later is
+ * stuck: say where (its kernel stack), kill it and count it as a failure,
+ * rather than leave the whole run hanging.
+ */
+#define REAP_SECS 30
+
+static int stuck;
+
+static pid_t reap(pid_t pid, const char *who, int *status)
+{
+	double until = d_now() + REAP_SECS;
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	char path[300], text[2048];
+	struct dirent *task;
+	pid_t got;
+	DIR *dir;
+
+	while ((got = waitpid(pid, status, WNOHANG)) == 0 && d_now() < until)
+		nanosleep(&ts, NULL);
+	if (got)
+		return got;
+	stuck++;
+	d_diag("%s (pid %d) has not ended %d s after the stop; its kernel stack:", who, (int)pid,
+	       REAP_SECS);
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dir = opendir(path);
+	while (dir && (task = readdir(dir))) {
+		if (task->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/stack", (int)pid, task->d_name);
+		if (d_get(path, text, sizeof(text)) <= 0)
+			continue;
+		d_diag("  thread %s:", task->d_name);
+		for (char *save, *line = strtok_r(text, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
+			d_diag("    %s", line);
+	}
+	if (dir)
+		closedir(dir);
+	fflush(NULL);
+	kill(pid, SIGKILL);
+	return waitpid(pid, status, 0);
 }
 
 /* After the storm, nobody has a node open: check instance k. */
@@ -489,17 +546,17 @@ int main(int argc, char **argv)
 	for (int w = 0; w < NWORKERS; w++) {
 		int status = 0;
 
-		if (sh->pids[w] <= 0 || waitpid(sh->pids[w], &status, 0) < 0 ||
+		if (sh->pids[w] <= 0 || reap(sh->pids[w], "a worker", &status) < 0 ||
 		    !WIFEXITED(status) || WEXITSTATUS(status)) {
 			died++;
 			d_diag("worker %d ended badly (status 0x%x)", w, status);
 		}
 	}
-	waitpid(sig_pid, NULL, 0);
 	{
 		int status = 0;
 
-		if (blk_pid < 0 || waitpid(blk_pid, &status, 0) < 0 || !WIFEXITED(status) ||
+		reap(sig_pid, "the signaller", &status);
+		if (blk_pid < 0 || reap(blk_pid, "the blocker", &status) < 0 || !WIFEXITED(status) ||
 		    WEXITSTATUS(status)) {
 			died++;
 			d_diag("the blocker ended badly (status 0x%x)", status);
@@ -517,6 +574,7 @@ int main(int argc, char **argv)
 	d_diag("the blocker held a lock %lu times, %.1f s in all, while the others queued",
 	       sh->holds, sh->held);
 	d_ok(!died, "every worker ran until stopped or killed");
+	d_ok(!stuck, "every process ended within %d s of the stop (%d did not)", REAP_SECS, stuck);
 	d_ok(total > 0 && sh->ops[O_WRITE] && sh->ops[O_SSZ] && sh->ops[O_DISCARD] && sh->holds,
 	     "the workers made progress (%lu operations)", total);
 	for (int c = 0; c < NCHECKS; c++)
