@@ -74,8 +74,11 @@ static int n_block_sizes = 5;
 static size_t set_sizes[MAX_LIST] = { 4 * KiB, 16 * KiB, 64 * KiB, 256 * KiB,
 				      MiB, 4 * MiB, 16 * MiB, 64 * MiB, 256 * MiB };
 static int n_set_sizes = 9;
-static size_t mem_sizes[MAX_LIST] = { 128, 4 * KiB, 64 * KiB, MiB };
-static int n_mem_sizes = 4;
+/* 2 MiB and up: where kvmalloc() would have mapped huge pages. */
+static size_t mem_sizes[MAX_LIST] = { 128, 4 * KiB, 64 * KiB, MiB, 2 * MiB, 5 * MiB, 8 * MiB };
+static int n_mem_sizes = 7;
+/* Memory the instances of one "mem" sample may take together, at most. */
+#define MEM_SAMPLE_MAX (64 * MiB)
 /* Above this buffer size only qotd and tmpfs, and only these blocks. */
 static size_t ref_max_size = 16 * MiB;
 static size_t big_blocks[MAX_LIST] = { 4 * KiB, 64 * KiB, MiB };
@@ -1129,6 +1132,7 @@ struct memresult {
 	double kernel;		/* cg_obj + large + vmalloc */
 	double memfree;		/* MemFree drop (includes the freed initial buffers) */
 	char caches[256];	/* the kmalloc-cg caches that changed */
+	int instances;		/* how many were measured together */
 };
 
 static long vmalloc_used(void)
@@ -1162,6 +1166,10 @@ static void mem_once(const char *alloc, size_t size, struct memresult *m)
 	int fds[MAX_INSTANCES], i, n = opt_instances;
 	size_t len = 0;
 
+	/* Fewer instances for big buffers: the guest has 1 GiB. */
+	if (size > MEM_SAMPLE_MAX / n)
+		n = size >= MEM_SAMPLE_MAX ? 1 : (int)(MEM_SAMPLE_MAX / size);
+	m->instances = n;
 	snprintf(params, sizeof(params), "instances=%d max_size=%zu alloc=%s",
 		 n, opt_max_size, alloc);
 	load_module(params);
@@ -1267,7 +1275,7 @@ static void phase_mem(void)
 			       " slab_obj=%.0f slab_pages=%.0f large=%.0f vmalloc=%.0f"
 			       " kernel=%.0f kernel_min=%.0f kernel_max=%.0f memfree=%.0f"
 			       " n=%d caches=%s\n",
-			       allocs[ai], size, opt_instances, st[0].med, st[1].med,
+			       allocs[ai], size, m[r - 1].instances, st[0].med, st[1].med,
 			       st[2].med, st[3].med, st[4].med, st[5].med,
 			       st[5].min, st[5].max, st[6].med, r, m[r - 1].caches);
 			fflush(stdout);

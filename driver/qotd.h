@@ -28,7 +28,21 @@ extern const char * const qotd_alloc_names[];
 int qotd_alloc_parse(const char *name, enum qotd_alloc *mode);
 void *qotd_buf_alloc(size_t size, enum qotd_alloc mode, gfp_t gfp);
 size_t qotd_buf_footprint(const void *buf, size_t size, enum qotd_alloc mode);
-void qotd_buf_free(const void *buf);
+void qotd_buf_free(void *buf, size_t size, enum qotd_alloc mode);
 size_t qotd_span(loff_t pos, size_t count, size_t size);
+
+/* Where qotd_buf_alloc() goes first. */
+enum qotd_source {
+	QOTD_SRC_PAGES,		/* alloc_pages_exact(): whole pages, no sleep */
+	QOTD_SRC_SLAB,		/* kmalloc(), perhaps then vmalloc() */
+	QOTD_SRC_VMALLOC,	/* __vmalloc(): base pages, may sleep */
+};
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* Static unless KUnit is there to test them. */
+enum qotd_source qotd_buf_source(size_t size, enum qotd_alloc mode, gfp_t gfp);
+bool qotd_buf_may_fall_back(size_t size, gfp_t gfp);
+gfp_t qotd_buf_gfp_try(gfp_t gfp);
+#endif
 
 #endif /* QOTD_H */

@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of qotd's helpers: offset clamping and buffer allocation.
- * Built into qotd.ko when the kernel has KUnit; they run when it loads.
+ * qotd_kunit.ko, built when the kernel has KUnit; it runs them when it
+ * loads, using what qotd.ko exports for it alone.
  */
 
 #include <kunit/test.h>
 #include <linux/limits.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/sizes.h>
+#include <linux/vmalloc.h>
 
 #include "qotd.h"
+#include "qotd_compat.h"
 
 static void qotd_span_test(struct kunit *test)
 {
@@ -85,25 +89,74 @@ static void qotd_buf_alloc_test(struct kunit *test)
 			c->footprint);
 	if (c->page_aligned)
 		KUNIT_EXPECT_EQ(test, offset_in_page(buf), 0);
-	qotd_buf_free(buf);
+	/* umem may sleep here: pages that can be mapped, never slab. */
+	if (c->mode == QOTD_ALLOC_UMEM)
+		KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(buf));
+	qotd_buf_free(buf, c->size, c->mode);
 }
 
-/* Load's allocation must work without sleeping and never use vmalloc. */
-static void qotd_buf_alloc_nowait_test(struct kunit *test)
+/*
+ * What a caller that must not sleep gets: one attempt, never vmalloc();
+ * umem from the page allocator, the others from the slab.  Whether the
+ * attempt succeeds depends on the memory free at the time, so only the
+ * choice is tested.
+ */
+static void qotd_buf_nowait_test(struct kunit *test)
 {
-	void *buf = qotd_buf_alloc(128, QOTD_ALLOC_UMEM,
-				   GFP_NOWAIT | __GFP_NOWARN);
+	const gfp_t nowait = GFP_NOWAIT | __GFP_NOWARN;
 
-	KUNIT_ASSERT_NOT_NULL(test, buf);
-	KUNIT_EXPECT_FALSE(test, is_vmalloc_addr(buf));
-	qotd_buf_free(buf);
+	KUNIT_EXPECT_EQ(test, qotd_buf_source(PAGE_SIZE, QOTD_ALLOC_UMEM, nowait),
+			QOTD_SRC_PAGES);
+	KUNIT_EXPECT_EQ(test, qotd_buf_source(128, QOTD_ALLOC_KMEM, nowait),
+			QOTD_SRC_SLAB);
+	KUNIT_EXPECT_EQ(test, qotd_buf_source(128, QOTD_ALLOC_AUTO, nowait),
+			QOTD_SRC_SLAB);
+	KUNIT_EXPECT_FALSE(test, qotd_buf_may_fall_back(SZ_1M, nowait));
+	KUNIT_EXPECT_FALSE(test, qotd_buf_may_fall_back(PAGE_SIZE, nowait));
+}
+
+/* A caller that may sleep: umem maps base pages, slab falls back. */
+static void qotd_buf_sleep_test(struct kunit *test)
+{
+	const gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL;
+
+	KUNIT_EXPECT_EQ(test, qotd_buf_source(128, QOTD_ALLOC_UMEM, gfp),
+			QOTD_SRC_VMALLOC);
+	KUNIT_EXPECT_EQ(test, qotd_buf_source(SZ_1M, QOTD_ALLOC_KMEM, gfp),
+			QOTD_SRC_SLAB);
+	KUNIT_EXPECT_EQ(test, qotd_buf_source(KMALLOC_MAX_SIZE + 1,
+					      QOTD_ALLOC_KMEM, gfp),
+			QOTD_SRC_VMALLOC);
+	KUNIT_EXPECT_FALSE(test, qotd_buf_may_fall_back(PAGE_SIZE, gfp));
+	KUNIT_EXPECT_TRUE(test, qotd_buf_may_fall_back(PAGE_SIZE + 1, gfp));
+}
+
+/*
+ * The slab try before a fallback neither reclaims hard nor warns, whatever
+ * the caller asked of the allocation; everything else is kept.
+ */
+static void qotd_buf_gfp_try_test(struct kunit *test)
+{
+	const gfp_t ioctl = GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL |
+			    __GFP_NOWARN;
+	gfp_t gfp = qotd_buf_gfp_try(ioctl);
+
+	KUNIT_EXPECT_TRUE(test, gfp & __GFP_NORETRY);
+	KUNIT_EXPECT_FALSE(test, gfp & __GFP_RETRY_MAYFAIL);
+	KUNIT_EXPECT_TRUE(test, gfp & __GFP_NOWARN);
+	KUNIT_EXPECT_TRUE(test, gfp & __GFP_ACCOUNT);
+	KUNIT_EXPECT_EQ(test, gfp & GFP_KERNEL, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, qotd_buf_gfp_try(GFP_KERNEL),
+			GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
 }
 
 static struct kunit_case qotd_kunit_cases[] = {
 	KUNIT_CASE(qotd_span_test),
 	KUNIT_CASE(qotd_alloc_parse_test),
 	KUNIT_CASE_PARAM(qotd_buf_alloc_test, qotd_alloc_gen_params),
-	KUNIT_CASE(qotd_buf_alloc_nowait_test),
+	KUNIT_CASE(qotd_buf_nowait_test),
+	KUNIT_CASE(qotd_buf_sleep_test),
+	KUNIT_CASE(qotd_buf_gfp_try_test),
 	{}
 };
 
@@ -113,3 +166,7 @@ static struct kunit_suite qotd_kunit_suite = {
 };
 
 kunit_test_suites(&qotd_kunit_suite);
+
+MODULE_DESCRIPTION("KUnit tests of qotd's buffer helpers");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(QOTD_KUNIT_NS);

@@ -11,21 +11,19 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/atomic.h>
 #include <linux/compat.h>
 #include <linux/device.h>
 #include <linux/fs.h>
-#include <linux/lockdep.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/rwsem.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
 #include <linux/uio.h>
-#include <linux/wait.h>
 
 #include <linux/qotd.h>
 
@@ -35,11 +33,16 @@
 #define QOTD_MAX_SIZE_LIMIT	SZ_1G
 
 /*
- * Buffers allocated for a caller may sleep and are charged to its memory
- * cgroup.  A size the caller cannot afford is its mistake: fail with ENOMEM
- * rather than call the OOM killer or log a splat.
+ * A buffer allocated for a caller: it may sleep for memory, is charged to
+ * the caller's memory cgroup, and a size the caller cannot afford is its
+ * mistake, to fail with ENOMEM rather than a call of the OOM killer or a
+ * warning splat.  (The slab attempt of a large request is only a try; see
+ * qotd_buf_alloc().)
  */
 #define QOTD_GFP_IOCTL	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
+/* At load: never sleep, and say nothing when memory is short. */
+#define QOTD_GFP_LOAD	(GFP_NOWAIT | __GFP_NOWARN)
 
 static const char qotd_quote[] =
 	"On the whole, I'd rather be in Philadelphia. - W. C. Fields\n";
@@ -85,19 +88,12 @@ struct qotd_dev {
 	unsigned int flags;
 
 	/*
-	 * One reader/writer lock per instance, made of a wait queue and a
-	 * count, as the original made its busy flag of a mutex and a
-	 * condition variable.  rw_semaphore offers no interruptible write
-	 * side, and a caller queued behind a copy from slow user memory must
-	 * be able to give up on a signal.  A free lock is taken with one
-	 * atomic operation; the wait queue holds only those who must wait.
+	 * Readers share it across their copy to user space; write, set size
+	 * and discard hold it alone.  Readers wait interruptibly; writers
+	 * only give up on a fatal signal, as with i_rwsem, so a write is
+	 * never half undone by a handler that happens to run.
 	 */
-	wait_queue_head_t waitq;
-	atomic_t holders;		/* readers inside, or -1 for a writer */
-	atomic_t writers_waiting;	/* hold off new readers: no starving */
-#ifdef CONFIG_DEBUG_LOCK_ALLOC
-	struct lockdep_map dep_map;
-#endif
+	struct rw_semaphore lock;
 
 	/* Guarded by the lock; also read locklessly by sysfs and discard. */
 	void *buf;
@@ -110,73 +106,25 @@ struct qotd_dev {
 
 static struct qotd_dev *qotd_devs;
 
-/* One more reader, unless a writer holds the lock or waits for it. */
-static bool qotd_try_read(struct qotd_dev *qd)
-{
-	int h = atomic_read(&qd->holders);
+/* A buffer taken out by a resize or discard, to free once unlocked. */
+struct qotd_old {
+	void *buf;
+	size_t size;
+};
 
-	do {
-		if (h < 0 || atomic_read(&qd->writers_waiting))
-			return false;
-	} while (!atomic_try_cmpxchg_acquire(&qd->holders, &h, h + 1));
-	return true;
+/*
+ * -ERESTARTSYS rather than the semaphore's -EINTR: nothing has happened
+ * yet, so a handler installed with SA_RESTART gets the call restarted, and
+ * any other caller still sees EINTR.
+ */
+static int qotd_lock_shared(struct qotd_dev *qd)
+{
+	return down_read_interruptible(&qd->lock) ? -ERESTARTSYS : 0;
 }
 
-static bool qotd_try_write(struct qotd_dev *qd)
+static int qotd_lock_exclusive(struct qotd_dev *qd)
 {
-	int free = 0;
-
-	return atomic_try_cmpxchg_acquire(&qd->holders, &free, -1);
-}
-
-static int qotd_lock(struct qotd_dev *qd, bool exclusive)
-{
-	int waiting, ret = 0;
-
-	if (exclusive)
-		lock_acquire_exclusive(&qd->dep_map, 0, 0, NULL, _RET_IP_);
-	else
-		lock_acquire_shared(&qd->dep_map, 0, 0, NULL, _RET_IP_);
-
-	if (exclusive) {
-		if (qotd_try_write(qd))
-			return 0;
-		atomic_inc(&qd->writers_waiting);
-		ret = wait_event_interruptible(qd->waitq, qotd_try_write(qd));
-		waiting = atomic_dec_return(&qd->writers_waiting);
-		/*
-		 * The last writer to give up lets the readers it held off in.
-		 * The fully ordered decrement comes before waitqueue_active().
-		 */
-		if (ret && !waiting && waitqueue_active(&qd->waitq))
-			wake_up_all(&qd->waitq);
-	} else if (!qotd_try_read(qd)) {
-		ret = wait_event_interruptible(qd->waitq, qotd_try_read(qd));
-	}
-
-	if (ret)
-		lock_release(&qd->dep_map, _RET_IP_);
-	return ret;
-}
-
-static void qotd_unlock(struct qotd_dev *qd)
-{
-	int left;
-
-	lock_release(&qd->dep_map, _RET_IP_);
-
-	if (atomic_read(&qd->holders) < 0)
-		left = atomic_xchg(&qd->holders, 0) + 1;
-	else
-		left = atomic_dec_return(&qd->holders);
-	/*
-	 * Both atomics above are fully ordered, so waitqueue_active() looks
-	 * at the queue only after the lock is seen free: a waiter has either
-	 * queued itself by then, or finds the lock free when it checks again
-	 * after queueing.
-	 */
-	if (!left && waitqueue_active(&qd->waitq))
-		wake_up_all(&qd->waitq);
+	return down_write_killable(&qd->lock);
 }
 
 /* Called with the lock held for writing, as are the three below. */
@@ -197,15 +145,18 @@ static void qotd_clear_changed(struct qotd_dev *qd)
 	module_put(THIS_MODULE);
 }
 
-/* Install @buf of @size bytes and return the buffer it replaces. */
-static void *qotd_install(struct qotd_dev *qd, void *buf, size_t size)
+/*
+ * Install @buf of @size bytes; the buffer it replaces is freed after the
+ * lock is dropped, through @old.
+ */
+static void qotd_install(struct qotd_dev *qd, void *buf, size_t size,
+			 struct qotd_old *old)
 {
-	void *old = qd->buf;
-
+	old->buf = qd->buf;
+	old->size = qd->size;
 	qd->buf = buf;
 	WRITE_ONCE(qd->size, size);
 	WRITE_ONCE(qd->allocated, qotd_buf_footprint(buf, size, alloc_mode));
-	return old;
 }
 
 /* Put the initial quotation into a buffer of the initial size. */
@@ -232,12 +183,12 @@ static ssize_t qotd_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	size_t n, done;
 	ssize_t ret;
 
-	ret = qotd_lock(qd, false);
+	ret = qotd_lock_shared(qd);
 	if (ret)
 		return ret;
 	n = qotd_span(iocb->ki_pos, iov_iter_count(to), qd->size);
 	done = n ? copy_to_iter(qd->buf + iocb->ki_pos, n, to) : 0;
-	qotd_unlock(qd);
+	up_read(&qd->lock);
 
 	if (n && !done)
 		return -EFAULT;
@@ -254,7 +205,7 @@ static ssize_t qotd_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	if (!iov_iter_count(from))
 		return 0;
 
-	ret = qotd_lock(qd, true);
+	ret = qotd_lock_exclusive(qd);
 	if (ret)
 		return ret;
 	n = qotd_span(iocb->ki_pos, iov_iter_count(from), qd->size);
@@ -271,7 +222,7 @@ static ssize_t qotd_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	iocb->ki_pos += done;
 	ret = done;
 out_unlock:
-	qotd_unlock(qd);
+	up_write(&qd->lock);
 	return ret;
 }
 
@@ -280,12 +231,12 @@ static loff_t qotd_llseek(struct file *file, loff_t offset, int whence)
 	struct qotd_dev *qd = qotd_from_file(file);
 	loff_t ret;
 
-	ret = qotd_lock(qd, false);
+	ret = qotd_lock_shared(qd);
 	if (ret)
 		return ret;
 	ret = generic_file_llseek_size(file, offset, whence, qd->size,
 				       qd->size);
-	qotd_unlock(qd);
+	up_read(&qd->lock);
 	return ret;
 }
 
@@ -319,11 +270,11 @@ static int qotd_get_size(struct qotd_dev *qd, void __user *argp,
 	size_t size;
 	int ret;
 
-	ret = qotd_lock(qd, false);
+	ret = qotd_lock_shared(qd);
 	if (ret)
 		return ret;
 	size = qd->size;
-	qotd_unlock(qd);
+	up_read(&qd->lock);
 
 	return qotd_put_user_size(size, argp, width);
 }
@@ -331,7 +282,8 @@ static int qotd_get_size(struct qotd_dev *qd, void __user *argp,
 static int qotd_set_size(struct qotd_dev *qd, const void __user *argp,
 			 unsigned int width)
 {
-	void *buf, *old;
+	struct qotd_old old;
+	void *buf;
 	u64 size;
 	int ret;
 
@@ -345,52 +297,58 @@ static int qotd_set_size(struct qotd_dev *qd, const void __user *argp,
 	if (!buf)
 		return -ENOMEM;
 
-	ret = qotd_lock(qd, true);
+	ret = qotd_lock_exclusive(qd);
 	if (ret)
 		goto out_free_buffer;
 	memcpy(buf, qd->buf, min_t(size_t, qd->size, size));
-	old = qotd_install(qd, buf, size);
+	qotd_install(qd, buf, size, &old);
 	qotd_set_changed(qd);
-	qotd_unlock(qd);
+	up_write(&qd->lock);
 
-	buf = old;
+	qotd_buf_free(old.buf, old.size, alloc_mode);
+	return 0;
+
 out_free_buffer:
-	qotd_buf_free(buf);
+	qotd_buf_free(buf, size, alloc_mode);
 	return ret;
 }
 
 static int qotd_discard(struct qotd_dev *qd)
 {
-	void *buf = NULL, *old = NULL;
+	struct qotd_old old = { };
+	void *buf = NULL;
 	int ret;
 
 again:
 	/* A hint only: the size is checked again under the lock. */
 	if (!buf && READ_ONCE(qd->size) != QOTD_INIT_SIZE) {
-		buf = qotd_buf_alloc(QOTD_INIT_SIZE, alloc_mode, QOTD_GFP_IOCTL);
+		buf = qotd_buf_alloc(QOTD_INIT_SIZE, alloc_mode,
+				     QOTD_GFP_IOCTL);
 		if (!buf)
 			return -ENOMEM;
 	}
 
-	ret = qotd_lock(qd, true);
+	ret = qotd_lock_exclusive(qd);
 	if (ret)
 		goto out_free_buffer;
 	if (!buf && qd->size != QOTD_INIT_SIZE) {
 		/* Resized since we looked: allocate after all. */
-		qotd_unlock(qd);
+		up_write(&qd->lock);
 		goto again;
 	}
 	if (buf) {
-		old = qotd_install(qd, buf, QOTD_INIT_SIZE);
+		qotd_install(qd, buf, QOTD_INIT_SIZE, &old);
 		buf = NULL;
 	}
 	qotd_fill_initial(qd);
 	qotd_clear_changed(qd);
-	qotd_unlock(qd);
+	up_write(&qd->lock);
 
-	qotd_buf_free(old);
+	qotd_buf_free(old.buf, old.size, alloc_mode);
+	return 0;
+
 out_free_buffer:
-	qotd_buf_free(buf);
+	qotd_buf_free(buf, QOTD_INIT_SIZE, alloc_mode);
 	return ret;
 }
 
@@ -506,7 +464,7 @@ static void qotd_teardown(struct qotd_dev *qd)
 	if (qd->flags & QOTD_HAVE_NODE)
 		misc_deregister(&qd->misc);
 	if (qd->flags & QOTD_HAVE_BUFFER)
-		qotd_buf_free(qd->buf);
+		qotd_buf_free(qd->buf, qd->size, alloc_mode);
 	qd->flags = 0;
 }
 
@@ -521,22 +479,21 @@ static void qotd_teardown_all(void)
 
 static int qotd_setup(struct qotd_dev *qd, unsigned int index)
 {
-	static struct lock_class_key qotd_lock_key;
 	void *buf;
 
 	snprintf(qd->name, sizeof(qd->name), "qotd%u", index);
-	init_waitqueue_head(&qd->waitq);
-	lockdep_init_map(&qd->dep_map, "qotd_dev->lock", &qotd_lock_key, 0);
+	init_rwsem(&qd->lock);
 
 	/* Load must not sleep for memory: fail at once if it is short. */
-	buf = qotd_buf_alloc(QOTD_INIT_SIZE, alloc_mode,
-			     GFP_NOWAIT | __GFP_NOWARN);
+	buf = qotd_buf_alloc(QOTD_INIT_SIZE, alloc_mode, QOTD_GFP_LOAD);
 	if (!buf) {
 		pr_warn("%s: cannot allocate a %d-byte buffer\n", qd->name,
 			QOTD_INIT_SIZE);
 		return -ENOMEM;
 	}
-	qotd_install(qd, buf, QOTD_INIT_SIZE);
+	qd->buf = buf;
+	qd->size = QOTD_INIT_SIZE;
+	qd->allocated = qotd_buf_footprint(buf, QOTD_INIT_SIZE, alloc_mode);
 	qd->flags |= QOTD_HAVE_BUFFER;
 	qotd_fill_initial(qd);
 	return 0;

@@ -104,21 +104,38 @@ kmemleak_check() {
 	echo clear >"$kmemleak"
 }
 
-# KUnit: qotd.ko's suite runs when the module loads; its results stay in
-# debugfs until the module is unloaded. One result per case; parameterised
-# cases show their parameters as comments.
+# KUnit: the suite is qotd_kunit.ko, which needs qotd.ko loaded first and
+# runs when it loads; its results stay in debugfs until it is unloaded.
+# qotd.ko alone runs no test and leaves the kernel untainted by one. One
+# result per case; parameterised cases show their parameters as comments.
 kunit() {
 	results=/sys/kernel/debug/kunit/qotd/results
+	kunit_ko=$(dirname "$QOTD_KO")/qotd_kunit.ko
+	taint0=$(cat /proc/sys/kernel/tainted)
 	if ! insmod "$QOTD_KO"; then
-		fail "kunit: qotd.ko loads (its KUnit suite runs at load)"
+		fail "kunit: qotd.ko loads"
+		return
+	fi
+	taint1=$(cat /proc/sys/kernel/tainted)
+	# TAINT_TEST is bit 18 (T), set when a KUnit suite runs.
+	if [ -e "$results" ] || [ $(((taint1 & ~taint0) & (1 << 18))) -ne 0 ]; then
+		fail "kunit: loading qotd.ko runs no KUnit suite and sets no test taint"
+	else
+		echo "ok - kunit: loading qotd.ko runs no KUnit suite and sets no test taint"
+	fi
+	if ! insmod "$kunit_ko"; then
+		fail "kunit: qotd_kunit.ko loads once qotd.ko is loaded"
+		unload_all
 		return
 	fi
 	if [ ! -r "$results" ]; then
-		fail "kunit: suite qotd ran when qotd.ko loaded (no $results)"
+		fail "kunit: suite qotd ran when qotd_kunit.ko loaded (no $results)"
+		rmmod qotd_kunit
 		unload_all
 		return
 	fi
 	cp "$results" "$tmp/kunit"
+	rmmod qotd_kunit || fail "kunit: qotd_kunit.ko unloads"
 	unload_all
 	awk '
 	function indent(s) { match(s, /^ */); return RLENGTH }

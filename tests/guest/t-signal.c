@@ -1,14 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Interruptible waits (D10). A thread of this process holds the instance
+ * Waits for the instance lock (D10). A thread of this process holds the
  * lock for as long as the test likes: its write() copies from a page
  * registered with userfaultfd, so copy_from_user() faults and waits for the
  * test to resolve the fault, while the driver holds the lock across the
  * copy. Meanwhile a child process blocks on the lock in read, write, set
- * size, discard, get size or lseek; SIGUSR1 then makes the call fail with
- * EINTR (handler without SA_RESTART), and the state afterwards is exactly
- * what the holder left; or (SA_RESTART) the call restarts, stays blocked
- * and completes once the holder is done.
+ * size, discard, get size or lseek, and gets a signal:
+ *
+ * - a reader (read, get size, lseek) waits interruptibly: SIGUSR1 makes the
+ *   call fail with EINTR (handler without SA_RESTART), and the state
+ *   afterwards is exactly what the holder left; or (SA_RESTART) the call
+ *   restarts, stays blocked and completes once the holder is done;
+ * - a writer (write, set size, discard) waits killably: SIGUSR1 does not
+ *   end the wait, with or without SA_RESTART; the call completes once the
+ *   holder is done, exactly as if it had started after it, and only then
+ *   does the handler run. SIGKILL, or SIGINT with its default action, ends
+ *   the wait: the process dies, nothing it asked for happens, and a buffer
+ *   that set size had already allocated is freed.
  *
  * A held read (copy_to_user() into the page) shows the shared side: get
  * size and other reads still complete, exclusive operations block.
@@ -47,6 +55,19 @@ static const char *const op_names[] = {
 
 #define CONTENDER_WRITE "ZZZZZZZZZZZZZZZZ"	/* 16 bytes at offset 0 */
 #define CONTENDER_SIZE 4096
+/*
+ * Set size to this in a contender that is then killed: more than the slab
+ * can serve, so every strategy's buffer is vmalloc'ed and a leak shows in
+ * VmallocUsed. The module is loaded with max_size at least this.
+ */
+#define KILLED_SIZE (8u << 20)
+#define KILLED_MAX_SIZE "max_size=16777216"
+#define LEAK_SLACK (1 << 20)	/* other vmalloc users: kernel stacks */
+
+static int is_writer(enum op op)
+{
+	return op == OP_WRITE || op == OP_SSZ || op == OP_DISCARD;
+}
 
 static int uffd = -1;
 static unsigned char *page;
@@ -133,6 +154,7 @@ struct result {
 };
 
 static int sig_w = -1;
+static uint64_t contender_size = CONTENDER_SIZE;
 
 static void on_usr1(int sig)
 {
@@ -164,7 +186,7 @@ static void contend(int fd, enum op op)
 		r.ret = pwrite(fd, CONTENDER_WRITE, strlen(CONTENDER_WRITE), 0);
 		break;
 	case OP_SSZ:
-		r.ret = q_ssz(fd, CONTENDER_SIZE);
+		r.ret = q_ssz(fd, contender_size);
 		break;
 	case OP_DISCARD:
 		r.ret = q_discard(fd);
@@ -202,6 +224,8 @@ static int start_contender(struct contender *c, enum op op, int restart)
 		sa.sa_flags = restart ? SA_RESTART : 0;
 		sigemptyset(&sa.sa_mask);
 		sigaction(SIGUSR1, &sa, NULL);
+		/* Whatever this test inherited: SIGINT kills, as at a terminal. */
+		signal(SIGINT, SIG_DFL);
 		contend(fd, op);
 		_exit(0);
 	}
@@ -280,7 +304,48 @@ static void expect_state(const unsigned char *want, size_t len, int changed, con
 	q_expect_changed(0, changed, "D10: %s: changed is %d", what, changed);
 }
 
-/* A writer holds the lock; op blocks; SIGUSR1. */
+/*
+ * The result of @op run after the holder's write of 128 'H' bytes, and
+ * the state it leaves: want (want_len bytes), want_changed.
+ */
+static void expect_completed(enum op op, const struct result *r, const char *how,
+			     unsigned char *want, size_t *want_len, int *want_changed)
+{
+	switch (op) {
+	case OP_READ:
+	case OP_PREAD_SHARED:
+		tap_mem(r->data, r->ret, want, QOTD_INIT_SIZE,
+			"D10: the %s read completes and sees the holder's write", how);
+		break;
+	case OP_WRITE:
+		tap_eq(r->ret, strlen(CONTENDER_WRITE), "D10: the %s write completes with 16", how);
+		memcpy(want, CONTENDER_WRITE, strlen(CONTENDER_WRITE));
+		break;
+	case OP_SSZ:
+		tap_eq(r->ret, 0, "D10: the %s set size completes", how);
+		memset(want + QOTD_INIT_SIZE, 0, CONTENDER_SIZE - QOTD_INIT_SIZE);
+		*want_len = CONTENDER_SIZE;
+		break;
+	case OP_DISCARD:
+		tap_eq(r->ret, 0, "D10: the %s discard completes", how);
+		memcpy(want, q_initial, QOTD_INIT_SIZE);
+		*want_changed = 0;
+		break;
+	case OP_GSZ:
+		tap_ok(r->ret == 0 && r->size == QOTD_INIT_SIZE,
+		       "D10: the %s get size completes with 128 (got %lld, %llu)", how, r->ret,
+		       (unsigned long long)r->size);
+		break;
+	case OP_LSEEK:
+		tap_eq(r->ret, QOTD_INIT_SIZE, "D10: the %s lseek SEEK_END completes with 128", how);
+		break;
+	}
+}
+
+/*
+ * A writer holds the lock; op blocks; SIGUSR1. A reader gives up (EINTR)
+ * or restarts; a writer goes on waiting and completes after the holder.
+ */
 static void writer_holds(int fd, enum op op, int restart)
 {
 	const char *name = op_names[op];
@@ -315,10 +380,33 @@ static void writer_holds(int fd, enum op op, int restart)
 		return;
 	}
 	kill(c.pid, SIGUSR1);
+	memset(want, 'H', QOTD_INIT_SIZE);
+
+	if (is_writer(op)) {
+		/* The wait is killable only: the signal stays pending. */
+		q_msleep(200);
+		is_blocked = blocked(&c, &state, wchan, sizeof(wchan));
+		tap_ok(is_blocked && !readable(c.sig_r, 0),
+		       "D10: SIGUSR1 does not end the blocked %s's wait (%s; state %c, wchan %s)",
+		       name, mode, state, wchan);
+		tap_eq(release(&h, 'H'), QOTD_INIT_SIZE,
+		       "D10: the holder's write completes with 128 (%s waiting)", name);
+		if (get_result(&c, &r)) {
+			tap_ok(0, "D10: the %s completes after the holder (no answer)", name);
+			end_contender(&c);
+			return;
+		}
+		expect_completed(op, &r, "signalled", want, &want_len, &want_changed);
+		tap_ok(readable(c.sig_r, ANSWER_MS),
+		       "D10: the SIGUSR1 handler ran once the %s had completed (%s)", name, mode);
+		snprintf(what, sizeof(what), "after a signalled %s", name);
+		expect_state(want, want_len, want_changed, what);
+		end_contender(&c);
+		return;
+	}
+
 	handled = readable(c.sig_r, ANSWER_MS);
 	tap_ok(handled, "D10: the SIGUSR1 handler ran in the blocked %s (%s)", name, mode);
-
-	memset(want, 'H', QOTD_INIT_SIZE);
 	if (!restart) {
 		if (get_result(&c, &r)) {
 			tap_ok(0, "D10: SIGUSR1 makes the blocked %s return -1/EINTR (no answer)", name);
@@ -331,9 +419,8 @@ static void writer_holds(int fd, enum op op, int restart)
 		       "D10: the holder's write completes with 128 (%s interrupted)", name);
 		snprintf(what, sizeof(what), "after an interrupted %s", name);
 		expect_state(want, QOTD_INIT_SIZE, 1, what);
-		if (op == OP_SSZ)
-			tap_eq(q_attr(0, "allocated"), alloc_before,
-			       "D10: the interrupted set size installed no buffer");
+		tap_eq(q_attr(0, "allocated"), alloc_before,
+		       "D10: the interrupted %s changed no buffer", name);
 		end_contender(&c);
 		return;
 	}
@@ -349,38 +436,95 @@ static void writer_holds(int fd, enum op op, int restart)
 		end_contender(&c);
 		return;
 	}
-	switch (op) {
-	case OP_READ:
-	case OP_PREAD_SHARED:
-		tap_mem(r.data, r.ret, want, QOTD_INIT_SIZE,
-			"D10: the restarted read completes and sees the holder's write");
-		break;
-	case OP_WRITE:
-		tap_eq(r.ret, strlen(CONTENDER_WRITE), "D10: the restarted write completes with 16");
-		memcpy(want, CONTENDER_WRITE, strlen(CONTENDER_WRITE));
-		break;
-	case OP_SSZ:
-		tap_eq(r.ret, 0, "D10: the restarted set size completes");
-		memset(want + QOTD_INIT_SIZE, 0, CONTENDER_SIZE - QOTD_INIT_SIZE);
-		want_len = CONTENDER_SIZE;
-		break;
-	case OP_DISCARD:
-		tap_eq(r.ret, 0, "D10: the restarted discard completes");
-		memcpy(want, q_initial, QOTD_INIT_SIZE);
-		want_changed = 0;
-		break;
-	case OP_GSZ:
-		tap_ok(r.ret == 0 && r.size == QOTD_INIT_SIZE,
-		       "D10: the restarted get size completes with 128 (got %lld, %llu)", r.ret,
-		       (unsigned long long)r.size);
-		break;
-	case OP_LSEEK:
-		tap_eq(r.ret, QOTD_INIT_SIZE, "D10: the restarted lseek SEEK_END completes with 128");
-		break;
-	}
+	expect_completed(op, &r, "restarted", want, &want_len, &want_changed);
 	snprintf(what, sizeof(what), "after a restarted %s", name);
 	expect_state(want, want_len, want_changed, what);
 	end_contender(&c);
+}
+
+/* VmallocUsed from /proc/meminfo, in bytes; -1 if unreadable. */
+static long long vmalloc_used(void)
+{
+	char buf[4096], *p;
+	long long kb;
+
+	if (q_read_file("/proc/meminfo", buf, sizeof(buf)) < 0)
+		return -1;
+	p = strstr(buf, "VmallocUsed:");
+	if (!p || sscanf(p, "VmallocUsed: %lld kB", &kb) != 1)
+		return -1;
+	return kb * 1024;
+}
+
+/*
+ * A writer holds the lock; op blocks; a fatal signal (SIGKILL, or SIGINT
+ * with its default action) ends the wait and the process, and nothing of
+ * what it asked for happens.
+ */
+static void writer_killed(int fd, enum op op, int sig)
+{
+	const char *name = op_names[op];
+	const char *signame = sig == SIGKILL ? "SIGKILL" : "SIGINT";
+	long long alloc_before, vm_before, vm_after;
+	unsigned char want[QOTD_INIT_SIZE];
+	int status = 0, is_blocked, dead = 0;
+	struct contender c;
+	struct holder h;
+	char state = '?', wchan[64], what[160];
+
+	if (op == OP_SSZ)
+		name = "set size (QOTDIOCSSZ 8 MiB)";
+	tap_diag("a write holds the lock; %s gets %s", name, signame);
+	if (q_discard(fd) || !tap_ok(hold(&h, fd, 0) == 0,
+				     "D10: the holder's write waits in copy_from_user (%s, %s)",
+				     name, signame)) {
+		release(&h, 'H');
+		return;
+	}
+	alloc_before = q_attr(0, "allocated");
+	vm_before = vmalloc_used();
+	contender_size = KILLED_SIZE;
+	if (start_contender(&c, op, 0)) {
+		contender_size = CONTENDER_SIZE;
+		tap_ok(0, "start the contender");
+		release(&h, 'H');
+		return;
+	}
+	contender_size = CONTENDER_SIZE;
+	is_blocked = blocked(&c, &state, wchan, sizeof(wchan));
+	if (!tap_ok(is_blocked, "D10: %s blocks while a write holds the lock (%s; state %c, wchan %s)",
+		    name, signame, state, wchan)) {
+		release(&h, 'H');
+		end_contender(&c);
+		return;
+	}
+	kill(c.pid, sig);
+	for (int waited = 0; waited < ANSWER_MS && !dead; waited += 10) {
+		if (waitpid(c.pid, &status, WNOHANG) == c.pid)
+			dead = 1;
+		else
+			q_msleep(10);
+	}
+	tap_ok(dead && WIFSIGNALED(status) && WTERMSIG(status) == sig,
+	       "D10: %s ends the %s blocked behind a write, and its process (%s)",
+	       signame, name, dead ? "dead" : "still there");
+	if (!dead) {
+		kill(c.pid, SIGKILL);
+		waitpid(c.pid, &status, 0);
+	}
+	close(c.res_r);
+	close(c.sig_r);
+	tap_eq(release(&h, 'H'), QOTD_INIT_SIZE, "D10: the holder's write completes with 128 (%s killed)",
+	       name);
+	memset(want, 'H', sizeof(want));
+	snprintf(what, sizeof(what), "after a %s killed by %s", name, signame);
+	expect_state(want, sizeof(want), 1, what);
+	tap_eq(q_attr(0, "allocated"), alloc_before, "D10: the killed %s installed no buffer", name);
+	vm_after = vmalloc_used();
+	if (op == OP_SSZ)
+		tap_ok(vm_before >= 0 && vm_after >= 0 && vm_after - vm_before < LEAK_SLACK,
+		       "D10: the %u-byte buffer of the killed set size was freed (VmallocUsed %+lld bytes)",
+		       KILLED_SIZE, vm_after - vm_before);
 }
 
 /* A reader holds the lock: shared operations pass, exclusive ones wait. */
@@ -391,7 +535,7 @@ static void reader_holds(int fd, enum op op)
 	struct holder h;
 	struct result r;
 	char state = '?', wchan[64];
-	int exclusive = op == OP_WRITE || op == OP_SSZ || op == OP_DISCARD;
+	int exclusive = is_writer(op);
 	int is_blocked;
 
 	if (q_discard(fd) || !tap_ok(hold(&h, fd, 1) == 0,
@@ -429,12 +573,25 @@ static void reader_holds(int fd, enum op op)
 		return;
 	}
 	kill(c.pid, SIGUSR1);
-	tap_ok(!get_result(&c, &r) && r.ret == -1 && r.err == EINTR,
-	       "D10: SIGUSR1 makes the %s blocked behind a read return -1/EINTR", name);
+	q_msleep(200);
+	is_blocked = blocked(&c, &state, wchan, sizeof(wchan));
+	tap_ok(is_blocked && !readable(c.sig_r, 0),
+	       "D10: SIGUSR1 does not end the wait of the %s blocked behind a read (state %c)",
+	       name, state);
 	tap_eq(release(&h, 'R'), QOTD_INIT_SIZE, "D10: the held read completes with 128");
 	tap_mem(page, QOTD_INIT_SIZE, q_initial, QOTD_INIT_SIZE,
 		"D10: the held read copied the initial buffer");
-	expect_state(q_initial, QOTD_INIT_SIZE, 0, "after an interrupted exclusive call behind a read");
+	if (get_result(&c, &r)) {
+		tap_ok(0, "D10: the %s completes after the read (no answer)", name);
+	} else {
+		unsigned char want[CONTENDER_SIZE];
+		size_t want_len = QOTD_INIT_SIZE;
+		int want_changed = 1;
+
+		memcpy(want, q_initial, QOTD_INIT_SIZE);
+		expect_completed(op, &r, "signalled", want, &want_len, &want_changed);
+		expect_state(want, want_len, want_changed, "after an exclusive call behind a read");
+	}
 	end_contender(&c);
 }
 
@@ -476,7 +633,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (!tap_ok(setup_uffd() == 0, "userfaultfd with a registered page"))
 		return tap_done();
-	q_load_or_bail(NULL);
+	q_load_or_bail(KILLED_MAX_SIZE);
 	fd = q_open(0, O_RDWR);
 	if (!tap_ok(fd >= 0, "open /dev/qotd0")) {
 		q_force_cleanup();
@@ -486,6 +643,10 @@ int main(int argc, char **argv)
 		writer_holds(fd, ops[i], 0);
 		writer_holds(fd, ops[i], 1);
 	}
+	writer_killed(fd, OP_WRITE, SIGKILL);
+	writer_killed(fd, OP_SSZ, SIGKILL);
+	writer_killed(fd, OP_DISCARD, SIGKILL);
+	writer_killed(fd, OP_SSZ, SIGINT);
 	reader_holds(fd, OP_GSZ);
 	reader_holds(fd, OP_PREAD_SHARED);
 	reader_holds(fd, OP_LSEEK);

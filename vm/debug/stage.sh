@@ -4,8 +4,9 @@
 #   vm/debug/stage.sh
 #
 # 1. Builds the debug kernel, or finds it cached (build-kernel.sh).
-# 2. Builds qotd.ko against its tree with W=1 and with C=1 (sparse): the
-#    only builds that compile qotd_kunit.c, as only that kernel has KUnit.
+# 2. Builds qotd.ko and qotd_kunit.ko against its tree with W=1 and with
+#    C=1 (sparse): the only builds that compile qotd_kunit.c, as only that
+#    kernel has KUnit; checks that qotd.ko holds no KUnit symbol.
 # 3. Boots it with the guest suite (vm/guest-suite.sh, name "debug", 2 CPUs)
 #    running tests/debug/run-all.sh: the KUnit suite, the whole guest suite,
 #    fault injection at every allocation, stress, load/unload cycles, loads
@@ -77,6 +78,26 @@ kbuild_check() {
 }
 kbuild_check "W=1 build" debug-w1 W=1
 kbuild_check "sparse (C=1)" debug-sparse C=1
+
+# The tests are a module of their own: qotd.ko, built against a kernel with
+# KUnit, refers to no KUnit symbol (so loading it never runs a test nor
+# taints the kernel), and qotd_kunit.ko holds the suite.
+kos=$root/build/debug-w1/driver
+if [ -f "$kos/qotd.ko" ] && [ -f "$kos/qotd_kunit.ko" ]; then
+	if nm "$kos/qotd.ko" | grep -i kunit >"$kos/qotd.kunit-symbols"; then
+		echo "not ok - $name: qotd.ko has no KUnit symbol (nm)"
+		head -n 20 "$kos/qotd.kunit-symbols" | sed 's/^/#   /'
+	else
+		echo "ok - $name: qotd.ko has no KUnit symbol (nm)"
+	fi
+	if nm "$kos/qotd_kunit.ko" | grep -q ' U kunit_'; then
+		echo "ok - $name: qotd_kunit.ko is built and uses KUnit"
+	else
+		echo "not ok - $name: qotd_kunit.ko is built and uses KUnit (no kunit_ symbol in nm)"
+	fi
+else
+	echo "not ok - $name: qotd.ko and qotd_kunit.ko built in $kos"
+fi
 
 # --- 3. the guest -------------------------------------------------------------
 # kmemleak=on: harmless, it is on from boot anyway. panic_on_warn=0: a
