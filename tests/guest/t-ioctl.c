@@ -63,15 +63,15 @@ static void expect_initial_padded(size_t size, const char *what)
 
 static void test_encoding(void)
 {
-	tap_ok(_IOC_TYPE(QOTDIOCGSZ) == 0xB8 && _IOC_NR(QOTDIOCGSZ) == 1 &&
+	tap_ok(_IOC_TYPE(QOTDIOCGSZ) == 0xC4 && _IOC_NR(QOTDIOCGSZ) == 1 &&
 	       _IOC_DIR(QOTDIOCGSZ) == _IOC_READ && _IOC_SIZE(QOTDIOCGSZ) == 8,
-	       "D12: QOTDIOCGSZ is _IOR(0xB8, 1, __u64) = 0x%08lx", (unsigned long)QOTDIOCGSZ);
-	tap_ok(_IOC_TYPE(QOTDIOCSSZ) == 0xB8 && _IOC_NR(QOTDIOCSSZ) == 2 &&
+	       "D12: QOTDIOCGSZ is _IOR(0xC4, 1, __u64) = 0x%08lx", (unsigned long)QOTDIOCGSZ);
+	tap_ok(_IOC_TYPE(QOTDIOCSSZ) == 0xC4 && _IOC_NR(QOTDIOCSSZ) == 2 &&
 	       _IOC_DIR(QOTDIOCSSZ) == _IOC_WRITE && _IOC_SIZE(QOTDIOCSSZ) == 8,
-	       "D12: QOTDIOCSSZ is _IOW(0xB8, 2, __u64) = 0x%08lx", (unsigned long)QOTDIOCSSZ);
-	tap_ok(_IOC_TYPE(QOTDIOCDISCARD) == 0xB8 && _IOC_NR(QOTDIOCDISCARD) == 3 &&
+	       "D12: QOTDIOCSSZ is _IOW(0xC4, 2, __u64) = 0x%08lx", (unsigned long)QOTDIOCSSZ);
+	tap_ok(_IOC_TYPE(QOTDIOCDISCARD) == 0xC4 && _IOC_NR(QOTDIOCDISCARD) == 3 &&
 	       _IOC_DIR(QOTDIOCDISCARD) == _IOC_NONE && _IOC_SIZE(QOTDIOCDISCARD) == 0,
-	       "D12: QOTDIOCDISCARD is _IO(0xB8, 3) = 0x%08lx", (unsigned long)QOTDIOCDISCARD);
+	       "D12: QOTDIOCDISCARD is _IO(0xC4, 3) = 0x%08lx", (unsigned long)QOTDIOCDISCARD);
 	tap_ok(QOTD_LEGACY_IOCGSZ == 0x71746401 && QOTD_LEGACY_IOCSSZ == 0x71746402 &&
 	       QOTD_LEGACY_IOCDISCARD == 0x71746403,
 	       "D13: the legacy values are 0x71746401, 0x71746402, 0x71746403");
@@ -316,15 +316,21 @@ static void test_unknown(int fdrw)
 	uint64_t v = 128;
 
 	tap_errno(ioctl(fdrw, _IO(QOTD_IOC_MAGIC, 99), &v), ENOTTY,
-		  "D11: _IO(0xB8, 99) fails with ENOTTY");
+		  "D11: _IO(0xC4, 99) fails with ENOTTY");
 	tap_errno(ioctl(fdrw, 0x71746404, &v), ENOTTY, "D11: 0x71746404 fails with ENOTTY");
 	tap_errno(ioctl(fdrw, 0x71746400, &v), ENOTTY, "D11: 0x71746400 fails with ENOTTY");
 	tap_errno(ioctl(fdrw, _IOR(QOTD_IOC_MAGIC, 1, uint32_t), &v), ENOTTY,
-		  "D11: _IOR(0xB8, 1, __u32) (wrong size) fails with ENOTTY");
+		  "D11: _IOR(0xC4, 1, __u32) (wrong size) fails with ENOTTY");
 	tap_errno(ioctl(fdrw, _IOW(QOTD_IOC_MAGIC, 2, uint32_t), &v), ENOTTY,
-		  "D11: _IOW(0xB8, 2, __u32) (wrong size) fails with ENOTTY");
+		  "D11: _IOW(0xC4, 2, __u32) (wrong size) fails with ENOTTY");
 	tap_errno(ioctl(fdrw, _IOR(QOTD_IOC_MAGIC, 3, uint64_t), &v), ENOTTY,
-		  "D11: _IOR(0xB8, 3, __u64) (discard with a direction) fails with ENOTTY");
+		  "D11: _IOR(0xC4, 3, __u64) (discard with a direction) fails with ENOTTY");
+	/* The values of qotd 1.0, whose magic another driver has since taken. */
+	tap_errno(ioctl(fdrw, _IOR(0xB8, 1, uint64_t), &v), ENOTTY,
+		  "D12: 1.0's _IOR(0xB8, 1, __u64) fails with ENOTTY");
+	tap_errno(ioctl(fdrw, _IOW(0xB8, 2, uint64_t), &v), ENOTTY,
+		  "D12: 1.0's _IOW(0xB8, 2, __u64) fails with ENOTTY");
+	tap_errno(ioctl(fdrw, _IO(0xB8, 3), &v), ENOTTY, "D12: 1.0's _IO(0xB8, 3) fails with ENOTTY");
 	q_expect_content(0, q_initial, QOTD_INIT_SIZE, "D11: the unknown commands changed nothing");
 	q_expect_changed(0, 0, "D11: the unknown commands did not set changed");
 }

@@ -21,3 +21,14 @@ tap_result() {
 		[ -z "${3:-}" ] || sed 's/^/#   /' "$3"
 	fi
 }
+
+# The newest kernel source tarball this machine has: Debian's linux-source
+# in /usr/src, or one unpacked from a newer suite's package into the cache
+# (vm/deps.sh and the kernel builds put them there). Prints its path, or
+# nothing.
+newest_source_tarball() {
+	local cache=${QOTD_CACHE:-/var/cache/qotd}
+	ls /usr/src/linux-source-*.tar.xz \
+		"$cache"/src/*/usr/src/linux-source-*.tar.xz 2>/dev/null |
+		awk -F/ '{ print $NF "\t" $0 }' | sort -V | tail -n 1 | cut -f2
+}

@@ -15,8 +15,12 @@
 /* Largest size accepted unless the max_size module parameter says otherwise. */
 #define QOTD_DEFAULT_MAX_SIZE	65536
 
-/* 0xB8 is unassigned in Documentation/userspace-api/ioctl/ioctl-number.rst. */
-#define QOTD_IOC_MAGIC		0xB8
+/*
+ * Free in Documentation/userspace-api/ioctl/ioctl-number.rst of 7.3, the
+ * newest kernel qotd supports (0xB8, used before, went to mrvl_cn10k_dpi
+ * and mshv in 6.11); a host test checks it against the newest table.
+ */
+#define QOTD_IOC_MAGIC		0xC4
 
 /* Store the buffer size (not the string length); fd open for reading. */
 #define QOTDIOCGSZ		_IOR(QOTD_IOC_MAGIC, 1, __u64)
