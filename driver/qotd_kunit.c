@@ -145,9 +145,10 @@ static void qotd_buf_gfp_try_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, gfp & __GFP_RETRY_MAYFAIL);
 	KUNIT_EXPECT_TRUE(test, gfp & __GFP_NOWARN);
 	KUNIT_EXPECT_TRUE(test, gfp & __GFP_ACCOUNT);
-	KUNIT_EXPECT_EQ(test, gfp & GFP_KERNEL, GFP_KERNEL);
-	KUNIT_EXPECT_EQ(test, qotd_buf_gfp_try(GFP_KERNEL),
-			GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
+	/* gfp_t is __bitwise: compared, not handed to KUNIT_EXPECT_EQ(). */
+	KUNIT_EXPECT_TRUE(test, (gfp & GFP_KERNEL) == GFP_KERNEL);
+	KUNIT_EXPECT_TRUE(test, qotd_buf_gfp_try(GFP_KERNEL) ==
+			  (GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN));
 }
 
 static struct kunit_case qotd_kunit_cases[] = {

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A load whose buffer allocation fails (D8, D14), with the kernel's failslab
- * fault injection: only in this process, only allocations that must not
- * sleep, which is what the load's buffer allocation is. The load fails with
- * ENOMEM, leaves no module and no node, and the log names the instance.
- * With instances=3 and the second allocation failing, no node was ever
- * created: the nodes are registered after every buffer exists.
+ * A load whose buffer allocation fails (D8, D14), with the kernel's fault
+ * injection: only in this process, only allocations that must not sleep,
+ * which is what the load's buffer allocation is. Under umem the buffer is
+ * whole pages from the page allocator (fail_page_alloc), otherwise a slab
+ * object (failslab). The load fails with ENOMEM, leaves no module and no
+ * node, and the log names the instance. With instances=3 and the second
+ * allocation failing, no node was ever created: the nodes are registered
+ * after every buffer exists.
  *
- * Kernels without CONFIG_FAILSLAB (Debian's) report the cases as skipped.
+ * Kernels without fault injection (Debian's) report the cases as skipped.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,7 +22,19 @@
 
 #include "qtest.h"
 
-#define FS "/sys/kernel/debug/failslab/"
+#define FAILSLAB "/sys/kernel/debug/failslab/"
+#define FAILPAGE "/sys/kernel/debug/fail_page_alloc/"
+
+static int umem;
+static char fs[64];	/* the fault injector's directory */
+
+static const char *attr(const char *name)
+{
+	static char path[128];
+
+	snprintf(path, sizeof(path), "%s%s", fs, name);
+	return path;
+}
 
 static int put(const char *path, const char *text)
 {
@@ -79,7 +93,7 @@ static int warnings_with(const char *log, const char *needle)
 }
 
 /*
- * Arm failslab for this process: every slab allocation that must not sleep
+ * Arm the injector for this process: every allocation that must not sleep
  * fails, once `space` bytes' worth of them smaller than `space` went
  * through. Other such allocations of a load (kernfs' radix tree nodes) have
  * a fallback; the buffers of the instances have none.
@@ -89,19 +103,22 @@ static int arm(long space)
 	char text[32];
 
 	snprintf(text, sizeof(text), "%ld", space);
-	return put(FS "task-filter", "Y") || put(FS "ignore-gfp-wait", "Y") ||
-	       put(FS "cache-filter", "N") || put(FS "interval", "1") ||
-	       put(FS "times", "-1") || put(FS "space", text) ||
-	       put(FS "verbose", "0") || put(FS "probability", "100");
+	if (umem ? put(attr("min-order"), "0") || put(attr("ignore-gfp-highmem"), "N") :
+		   put(attr("cache-filter"), "N"))
+		return -1;
+	return put(attr("task-filter"), "Y") || put(attr("ignore-gfp-wait"), "Y") ||
+	       put(attr("interval"), "1") || put(attr("times"), "-1") ||
+	       put(attr("space"), text) || put(attr("verbose"), "0") ||
+	       put(attr("probability"), "100");
 }
 
 static void disarm(void)
 {
 	put("/proc/self/make-it-fail", "0");
-	put(FS "probability", "0");
-	put(FS "space", "0");
-	put(FS "times", "1");
-	put(FS "task-filter", "N");
+	put(attr("probability"), "0");
+	put(attr("space"), "0");
+	put(attr("times"), "1");
+	put(attr("task-filter"), "N");
 }
 
 /* Load with instances=n while failslab is armed; the errno of finit_module. */
@@ -124,14 +141,17 @@ static int failing_load(int n, long space, int *loaded)
 
 int main(int argc, char **argv)
 {
-	/* The buffer is a slab object: a page for umem, 128 bytes otherwise. */
-	long object = !strcmp(q_alloc(), "umem") ? Q_PAGE : QOTD_INIT_SIZE;
+	/* The buffer: a page for umem, a 128-byte slab object otherwise. */
+	long object;
 	int kfd, err, loaded = 0, nodes = 0;
 	char *log;
 
 	tap_init(argc, argv);
-	if (access(FS "probability", W_OK)) {
-		tap_ok(1, "D8: load with a failing buffer allocation # SKIP no failslab in this kernel");
+	umem = !strcmp(q_alloc(), "umem");
+	object = umem ? Q_PAGE : QOTD_INIT_SIZE;
+	snprintf(fs, sizeof(fs), "%s", umem ? FAILPAGE : FAILSLAB);
+	if (access(attr("probability"), W_OK)) {
+		tap_ok(1, "D8: load with a failing buffer allocation # SKIP no %s in this kernel", fs);
 		return tap_done();
 	}
 	if (q_loaded())
@@ -154,16 +174,9 @@ int main(int argc, char **argv)
 
 	/*
 	 * The second of three fails: the first is freed, no node ever appears.
-	 * The budget lets exactly one 128-byte buffer through; with umem the
-	 * buffers are pages, and kernfs' smaller allocations would eat into a
-	 * budget of a page.
+	 * The budget lets exactly one buffer through: nothing else of the
+	 * load allocates without sleeping between two buffers.
 	 */
-	if (object != QOTD_INIT_SIZE) {
-		tap_ok(1, "D8: instances=3 with the 2nd buffer failing # SKIP alloc=%s: page-sized "
-		       "buffers cannot be singled out", q_alloc());
-		q_load_or_bail(NULL);
-		return q_finish(1);
-	}
 	kfd = q_kmsg_open();
 	err = failing_load(3, object + 1, &loaded);
 	log = log_since(kfd);

@@ -2,34 +2,23 @@
 # checkpatch.pl --strict has nothing to say about the driver and the UAPI
 # header: one test per file.
 #
-# checkpatch comes from Debian's linux-source tarball. Unpacking it costs
-# ~10 s, so the three files it needs are kept in a cache
-# (QOTD_CACHE, default /var/cache/qotd, else build/cache) per tarball.
+# checkpatch comes from the newest kernel source tarball there is (Debian's
+# linux-source, or a newer one the kernel builds fetched). Unpacking costs
+# seconds, so the three files it needs are kept in a cache (QOTD_CACHE,
+# default /var/cache/qotd, else build/cache) per tarball.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n 1 || true)
+# The newest tree's rules: checkpatch learns new ones with each release.
+tarball=$(newest_source_tarball)
 if [ -z "$tarball" ]; then
-	echo "not ok - checkpatch: no /usr/src/linux-source-*.tar.xz (run vm/deps.sh)"
+	echo "not ok - checkpatch: no kernel source tarball (run vm/deps.sh)"
 	exit 0
 fi
-top=$(basename "$tarball" .tar.xz)
-
-cache=${QOTD_CACHE:-/var/cache/qotd}
-mkdir -p "$cache" 2>/dev/null && [ -w "$cache" ] || cache=$root/build/cache
-dir=$cache/$top
+dir=$(unpack_source_files "$tarball" scripts/checkpatch.pl scripts/spelling.txt \
+	scripts/const_structs.checkpatch)
 checkpatch=$dir/scripts/checkpatch.pl
-if [ ! -f "$checkpatch" ]; then
-	echo "# unpacking checkpatch.pl from $tarball (once)"
-	rm -rf "$dir.tmp"
-	mkdir -p "$dir.tmp"
-	# --occurrence: stop reading once the three members are out.
-	tar -xJf "$tarball" -C "$dir.tmp" --strip-components=1 --occurrence=1 \
-		"$top/scripts/checkpatch.pl" "$top/scripts/spelling.txt" \
-		"$top/scripts/const_structs.checkpatch"
-	rm -rf "$dir"
-	mv "$dir.tmp" "$dir"
-fi
+echo "# checkpatch.pl of $(basename "$tarball" .tar.xz)"
 
 cd "$src"
 # Not the *.mod.c that an in-place module build leaves behind.

@@ -13,7 +13,7 @@ set -euo pipefail
 header=$src/include/uapi/linux/qotd.h
 magic=$(sed -n 's/^#define QOTD_IOC_MAGIC[[:space:]]\{1,\}\(0x[0-9A-Fa-f]\{2\}\).*/\1/p' "$header")
 # The command numbers: the second argument of each _IO*(QOTD_IOC_MAGIC, N...).
-nrs=$(sed -n 's/.*_IO[RW]*(QOTD_IOC_MAGIC, *\([0-9]\{1,\}\).*/\1/p' "$header" | sort -n | tr '\n' ' ')
+nrs=$(sed -n 's/.*_IO[RW]*(QOTD_IOC_MAGIC, *\([0-9]\{1,\}\).*/\1/p' "$header" | sort -n | paste -sd ' ')
 if [ -z "$magic" ] || [ -z "$nrs" ]; then
 	echo "not ok - ioctl-number: QOTD_IOC_MAGIC and its commands found in $header"
 	exit 0
@@ -26,18 +26,9 @@ if [ -z "$table" ]; then
 		echo "not ok - ioctl-number: a kernel source tarball to read the table from (run vm/deps.sh)"
 		exit 0
 	fi
-	top=$(basename "$tarball" .tar.xz)
-	cache=${QOTD_CACHE:-/var/cache/qotd}
-	mkdir -p "$cache" 2>/dev/null && [ -w "$cache" ] || cache=$root/build/cache
-	table=$cache/$top/ioctl-number.rst
-	if [ ! -f "$table" ]; then
-		echo "# unpacking ioctl-number.rst from $tarball (once)" >&2
-		mkdir -p "$cache/$top"
-		tar -xJf "$tarball" -O --occurrence=1 \
-			"$top/Documentation/userspace-api/ioctl/ioctl-number.rst" >"$table.tmp"
-		mv "$table.tmp" "$table"
-	fi
-	what="$top's ioctl-number.rst"
+	rst=Documentation/userspace-api/ioctl/ioctl-number.rst
+	table=$(unpack_source_files "$tarball" "$rst")/$rst
+	what="$(basename "$tarball" .tar.xz)'s ioctl-number.rst"
 else
 	what=$table
 fi

@@ -30,5 +30,34 @@ newest_source_tarball() {
 	local cache=${QOTD_CACHE:-/var/cache/qotd}
 	ls /usr/src/linux-source-*.tar.xz \
 		"$cache"/src/*/usr/src/linux-source-*.tar.xz 2>/dev/null |
-		awk -F/ '{ print $NF "\t" $0 }' | sort -V | tail -n 1 | cut -f2
+		awk -F/ '{ print $NF "\t" $0 }' | sort -V | tail -n 1 | cut -f2 || true
+}
+
+# unpack_source_files TARBALL MEMBER...: the members (paths below the
+# tarball's top directory) unpacked from a kernel source tarball once, into
+# the cache; prints the directory they are in.
+unpack_source_files() {
+	local tarball=$1 top cache dir tmp m missing=()
+	shift
+	top=$(basename "$tarball" .tar.xz)
+	cache=${QOTD_CACHE:-/var/cache/qotd}
+	mkdir -p "$cache" 2>/dev/null && [ -w "$cache" ] || cache=$root/build/cache
+	dir=$cache/$top
+	for m; do
+		[ -f "$dir/$m" ] || missing+=("$top/$m")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		echo "# unpacking ${*} from $tarball (once)" >&2
+		tmp=$(mktemp -d "$cache/.unpack.XXXXXX")
+		# --occurrence: stop reading once the members are out.
+		tar -xJf "$tarball" -C "$tmp" --strip-components=1 --occurrence=1 "${missing[@]}"
+		# Moved into place whole: an interrupted unpack leaves nothing.
+		for m in "${missing[@]}"; do
+			m=${m#"$top"/}
+			mkdir -p "$dir/$(dirname "$m")"
+			mv "$tmp/$m" "$dir/$m"
+		done
+		rm -rf "$tmp"
+	fi
+	echo "$dir"
 }
