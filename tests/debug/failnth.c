@@ -27,21 +27,19 @@
  *             absorbed the failure did its job
  * Whether memory leaked is for kmemleak to say afterwards (run-all.sh).
  *
- * The first few hundred allocations of a load are the module loader's and
- * those of the KUnit suite, which runs before qotd's init; they do not
- * depend on the parameters, so only the first sweep (instances=1) fails
- * them all, and the others start just before qotd's init. The numbering
- * moves by a few allocations from one load to the next (a slab that needs
- * a new page), so a sweep can step over one of qotd's own sites (the
- * instance array, each buffer, each misc_register); then a second sweep,
- * with slab allocations failed only, passes over qotd's part, and the
- * sites it missed too are tried between their neighbours until each was
- * hit.
- * A failure is "absorbed" when the call still succeeds: kvmalloc() falls
- * back to vmalloc when kmalloc fails above a page, and from 2 MiB on a
- * failed huge-page vmalloc is retried with small pages; kmemleak's and
- * KASAN's own bookkeeping allocations have fallbacks too. Such calls must
- * simply have done their job.
+ * The first few hundred allocations of a load are the module loader's;
+ * they do not depend on the parameters, so only the first sweep
+ * (instances=1) fails them all, and the others start just before qotd's
+ * init. The numbering moves by a few allocations from one load to the next
+ * (a slab that needs a new page), so a sweep can step over one of qotd's
+ * own sites (the instance array, each buffer, each misc_register); then a
+ * second sweep, with slab and non-sleeping page allocations failed only,
+ * passes over qotd's part, and the sites it missed too are tried between
+ * their neighbours until each was hit.
+ * A failure is "absorbed" when the call still succeeds: under kmem and auto
+ * a resize falls back to vmalloc when the slab fails above a page;
+ * kmemleak's and KASAN's own bookkeeping allocations have fallbacks too.
+ * Such calls must simply have done their job.
  *
  * The kernel's fault injection logs a stack trace for each failure
  * (verbose=2, not rate-limited) unless the allocation was __GFP_NOWARN; the
@@ -359,9 +357,8 @@ static int load_works(const char *params_extra, int instances, char *why, size_t
 }
 
 /*
- * The allocations of a load before qotd's init runs (the module loader's
- * and the KUnit suite's, which runs first) do not depend on the module's
- * parameters. A full sweep fails each of them once; it leaves here the
+ * The allocations of a load before qotd's init runs (the module loader's)
+ * do not depend on the module's parameters. A full sweep fails each of them once; it leaves here the
  * number of qotd's first allocation, and the sweeps of other parameters
  * start just before it (start_before_qotd()).
  */
@@ -372,17 +369,18 @@ static int load_works(const char *params_extra, int instances, char *why, size_t
  * instances, each instance's buffer, each instance's misc_register(). Their
  * numbers move from one load to the next, by up to twenty (a slab or KASAN's
  * stack depot that needs new pages is allocations more), so the sweep can
- * step over one. If it did, a second sweep leaves page allocations alone
- * (fail_page_alloc/min-order above any order): the numbers of slab
- * allocations alone move by a point or two, and that sweep passes over
- * qotd's part once, from an allocation of the loader's just before it;
- * a site still missing is then tried, at most WINDOW_LOADS loads, at each
- * number between the sites around it (site_window()) until it is hit.
+ * step over one. If it did, a second sweep leaves page allocations that
+ * may sleep alone (fail_page_alloc/ignore-gfp-wait): the numbers of slab
+ * allocations and of the few page allocations that must not sleep (umem's
+ * buffers at load among them) move by a point or two, and that sweep
+ * passes over qotd's part once, from an allocation of the loader's just
+ * before it; a site still missing is then tried, at most WINDOW_LOADS
+ * loads, at each number between the sites around it (site_window()) until
+ * it is hit.
  */
 #define KEY_KCALLOC		0
 #define KEY_BUFFER(j)		(1 + (j))
 #define KEY_REGISTER(k, j)	(1 + (k) + (j))
-#define NO_PAGE_FAILURES	"99"	/* fail_page_alloc/min-order */
 #define MAX_KEYS		(1 + 2 * 4)
 #define WINDOW_LOADS		96
 
@@ -648,14 +646,15 @@ static unsigned int test_load(int instances, unsigned int from)
 	sweep_trials = r->trials;
 	if ((r->keys & all_keys) != all_keys || slab_sweep) {
 		/*
-		 * Slab allocations only: fewer of them come before qotd's, so
-		 * its part is found anew and passed over once; then each site
-		 * still missing is tried between the sites around it.
+		 * Slab and non-sleeping page allocations only: fewer of them
+		 * come before qotd's, so its part is found anew and passed over
+		 * once; then each site still missing is tried between the sites
+		 * around it.
 		 */
 		unsigned int n, anchor, lo, hi;
 		int missing, tried = 0, last_missing = -1;
 
-		d_put(DBG "fail_page_alloc/min-order", NO_PAGE_FAILURES);
+		d_put(DBG "fail_page_alloc/ignore-gfp-wait", "Y");
 		r->first_qotd = r->last_qotd = 0;
 		r->placed = 0;
 		anchor = start_before_qotd(r, first_qotd ? first_qotd : from);
@@ -673,7 +672,7 @@ static unsigned int test_load(int instances, unsigned int from)
 			window_loads++;
 		}
 		slab_anchor = anchor;
-		d_put(DBG "fail_page_alloc/min-order", "0");
+		d_put(DBG "fail_page_alloc/ignore-gfp-wait", "N");
 	}
 	if (d_loaded())
 		d_force_unload();
@@ -687,7 +686,7 @@ static unsigned int test_load(int instances, unsigned int from)
 	key_names(r, r->keys & all_keys, hit, sizeof(hit));
 	key_names(r, all_keys & ~r->keys, missed, sizeof(missed));
 	if (slab_anchor)
-		d_diag("  %s (qotd's part: allocations %u to %u), with slab allocations failed only: %d trial loads to find a start before qotd's init, then %d loads on from %u, then %d in the windows of sites still missing; %d of the last two kinds failed in qotd's init",
+		d_diag("  %s (qotd's part: allocations %u to %u), with slab and non-sleeping page allocations failed only: %d trial loads to find a start before qotd's init, then %d loads on from %u, then %d in the windows of sites still missing; %d of the last two kinds failed in qotd's init",
 		       slab_sweep ? "QOTD_FAILNTH_SLAB_SWEEP" : "the sweep missed one of qotd's sites",
 		       first_qotd, last_qotd, r->trials - sweep_trials, r->retried, slab_anchor,
 		       window_loads, r->driver_points - sweep_driver);

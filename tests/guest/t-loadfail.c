@@ -94,9 +94,10 @@ static int warnings_with(const char *log, const char *needle)
 
 /*
  * Arm the injector for this process: every allocation that must not sleep
- * fails, once `space` bytes' worth of them smaller than `space` went
- * through. Other such allocations of a load (kernfs' radix tree nodes) have
- * a fallback; the buffers of the instances have none.
+ * fails, once `space` bytes' (failslab) or pages' (fail_page_alloc) worth
+ * of them smaller than `space` went through. Other such allocations of a
+ * load (kernfs' radix tree nodes) have a fallback; the buffers of the
+ * instances have none.
  */
 static int arm(long space)
 {
@@ -141,14 +142,17 @@ static int failing_load(int n, long space, int *loaded)
 
 int main(int argc, char **argv)
 {
-	/* The buffer: a page for umem, a 128-byte slab object otherwise. */
+	/*
+	 * What one buffer takes of the injector's budget: failslab counts
+	 * bytes (a 128-byte object), fail_page_alloc pages (umem's one page).
+	 */
 	long object;
 	int kfd, err, loaded = 0, nodes = 0;
 	char *log;
 
 	tap_init(argc, argv);
 	umem = !strcmp(q_alloc(), "umem");
-	object = umem ? Q_PAGE : QOTD_INIT_SIZE;
+	object = umem ? 1 : QOTD_INIT_SIZE;
 	snprintf(fs, sizeof(fs), "%s", umem ? FAILPAGE : FAILSLAB);
 	if (access(attr("probability"), W_OK)) {
 		tap_ok(1, "D8: load with a failing buffer allocation # SKIP no %s in this kernel", fs);
