@@ -19,7 +19,9 @@
  *   that set size had already allocated is freed.
  *
  * A held read (copy_to_user() into the page) shows the shared side: get
- * size and other reads still complete, exclusive operations block.
+ * size and other reads still complete, exclusive operations block. And
+ * waiters are served in the order they came: a read queued before a write
+ * goes first.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -527,6 +529,57 @@ static void writer_killed(int fd, enum op op, int sig)
 		       KILLED_SIZE, vm_after - vm_before);
 }
 
+/*
+ * Fairness: a write holds the lock, a reader queues behind it, then a
+ * writer behind the reader. When the holder lets go, the reader's turn
+ * comes first: it reads what the holder wrote, not what the second writer
+ * wrote. A lock that keeps every reader out while any writer waits would
+ * let the second writer in first, and in a loop of writers, never the
+ * reader.
+ */
+static void reader_before_writer(int fd)
+{
+	unsigned char want[QOTD_INIT_SIZE];
+	struct contender rd, wr;
+	struct result rr, wrr;
+	struct holder h;
+	char state = '?', wchan[64];
+	int is_blocked;
+
+	if (q_discard(fd) || !tap_ok(hold(&h, fd, 0) == 0,
+				     "D10: the holder's write waits in copy_from_user (queue order)")) {
+		release(&h, 'H');
+		return;
+	}
+	if (start_contender(&rd, OP_READ, 0)) {
+		tap_ok(0, "start the reader");
+		release(&h, 'H');
+		return;
+	}
+	is_blocked = blocked(&rd, &state, wchan, sizeof(wchan));
+	if (!tap_ok(is_blocked, "D10: a read queues behind the write (state %c)", state) ||
+	    start_contender(&wr, OP_WRITE, 0)) {
+		release(&h, 'H');
+		end_contender(&rd);
+		return;
+	}
+	is_blocked = blocked(&wr, &state, wchan, sizeof(wchan));
+	tap_ok(is_blocked, "D10: a second write queues behind the read (state %c)", state);
+	tap_eq(release(&h, 'H'), QOTD_INIT_SIZE, "D10: the holder's write completes with 128 (queue order)");
+	memset(want, 'H', sizeof(want));
+	if (get_result(&rd, &rr) || get_result(&wr, &wrr)) {
+		tap_ok(0, "D10: the queued read and write complete (no answer)");
+	} else {
+		tap_mem(rr.data, rr.ret, want, sizeof(want),
+			"D10: the read queued first is served first: it sees the holder's bytes, not the later writer's");
+		tap_eq(wrr.ret, strlen(CONTENDER_WRITE), "D10: the write queued after it completes with 16");
+	}
+	memcpy(want, CONTENDER_WRITE, strlen(CONTENDER_WRITE));
+	expect_state(want, sizeof(want), 1, "after the queued read and write");
+	end_contender(&rd);
+	end_contender(&wr);
+}
+
 /* A reader holds the lock: shared operations pass, exclusive ones wait. */
 static void reader_holds(int fd, enum op op)
 {
@@ -643,6 +696,7 @@ int main(int argc, char **argv)
 		writer_holds(fd, ops[i], 0);
 		writer_holds(fd, ops[i], 1);
 	}
+	reader_before_writer(fd);
 	writer_killed(fd, OP_WRITE, SIGKILL);
 	writer_killed(fd, OP_SSZ, SIGKILL);
 	writer_killed(fd, OP_DISCARD, SIGKILL);
