@@ -17,6 +17,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/poll.h>
 #include <linux/rwsem.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -28,6 +29,7 @@
 #include <linux/qotd.h>
 
 #include "qotd.h"
+#include "qotd_compat.h"
 
 #define QOTD_MAX_INSTANCES	64
 #define QOTD_MAX_SIZE_LIMIT	SZ_1G
@@ -99,12 +101,30 @@ struct qotd_dev {
 	void *buf;
 	size_t size;
 	size_t allocated;		/* kernel memory behind buf */
-	bool changed;			/* holds a reference on the module */
+	unsigned long changes;		/* writes, resizes and discards */
+
+	/*
+	 * QOTD_CHANGED holds a reference on the module. Atomic, because a
+	 * fault in a writable mapping sets it without the lock.
+	 */
+	unsigned long state;
+
+	wait_queue_head_t pollq;	/* poll()ers waiting for a change */
 
 	bool live;			/* every instance is registered */
 };
 
+/* Bits of qotd_dev.state. */
+#define QOTD_CHANGED		0
+
 static struct qotd_dev *qotd_devs;
+
+/* What each open file keeps: file->private_data. */
+struct qotd_file {
+	struct qotd_dev *qd;
+	/* qd->changes when this file last read without error, or opened. */
+	unsigned long seen;
+};
 
 /* A buffer taken out by a resize or discard, to free once unlocked. */
 struct qotd_old {
@@ -127,22 +147,37 @@ static int qotd_lock_exclusive(struct qotd_dev *qd)
 	return down_write_killable(&qd->lock);
 }
 
-/* Called with the lock held for writing, as are the three below. */
+/*
+ * An unload would throw the user's quotation away: a changed instance
+ * holds a reference on the module. Whoever sets the bit takes it, so a
+ * write and a fault that race take one between them.
+ */
 static void qotd_set_changed(struct qotd_dev *qd)
 {
-	if (qd->changed)
-		return;
-	/* An unload would throw the user's quotation away: refuse it. */
-	__module_get(THIS_MODULE);
-	WRITE_ONCE(qd->changed, true);
+	if (!test_bit(QOTD_CHANGED, &qd->state) &&
+	    !test_and_set_bit(QOTD_CHANGED, &qd->state))
+		__module_get(THIS_MODULE);
 }
 
 static void qotd_clear_changed(struct qotd_dev *qd)
 {
-	if (!qd->changed)
-		return;
-	WRITE_ONCE(qd->changed, false);
-	module_put(THIS_MODULE);
+	if (test_and_clear_bit(QOTD_CHANGED, &qd->state))
+		module_put(THIS_MODULE);
+}
+
+/*
+ * A write, resize or discard completed: count it, under the lock held
+ * for writing, for poll() to compare with what each file has seen.
+ */
+static void qotd_count_change(struct qotd_dev *qd)
+{
+	WRITE_ONCE(qd->changes, qd->changes + 1);
+}
+
+/* After the lock is dropped: wake everyone who waits for a change. */
+static void qotd_notify(struct qotd_dev *qd)
+{
+	wake_up_interruptible_poll(&qd->pollq, EPOLLPRI);
 }
 
 /*
@@ -168,8 +203,9 @@ static void qotd_fill_initial(struct qotd_dev *qd)
 
 static struct qotd_dev *qotd_from_file(struct file *file)
 {
-	/* misc_open() points private_data at our miscdevice. */
-	return container_of(file->private_data, struct qotd_dev, misc);
+	struct qotd_file *qf = file->private_data;
+
+	return qf->qd;
 }
 
 /*
@@ -179,7 +215,9 @@ static struct qotd_dev *qotd_from_file(struct file *file)
  */
 static ssize_t qotd_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	struct qotd_dev *qd = qotd_from_file(iocb->ki_filp);
+	struct qotd_file *qf = iocb->ki_filp->private_data;
+	struct qotd_dev *qd = qf->qd;
+	unsigned long changes;
 	size_t n, done;
 	ssize_t ret;
 
@@ -188,10 +226,17 @@ static ssize_t qotd_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		return ret;
 	n = qotd_span(iocb->ki_pos, iov_iter_count(to), qd->size);
 	done = n ? copy_to_iter(qd->buf + iocb->ki_pos, n, to) : 0;
+	changes = qd->changes;
 	up_read(&qd->lock);
 
 	if (n && !done)
 		return -EFAULT;
+	/*
+	 * This file has now seen every change before the read. Two reads
+	 * of one file racing may store an older count last: a spurious
+	 * EPOLLPRI, never a lost one.
+	 */
+	WRITE_ONCE(qf->seen, changes);
 	iocb->ki_pos += done;
 	return done;
 }
@@ -219,10 +264,13 @@ static ssize_t qotd_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		goto out_unlock;
 	}
 	qotd_set_changed(qd);
+	qotd_count_change(qd);
 	iocb->ki_pos += done;
 	ret = done;
 out_unlock:
 	up_write(&qd->lock);
+	if (ret > 0)
+		qotd_notify(qd);
 	return ret;
 }
 
@@ -303,7 +351,9 @@ static int qotd_set_size(struct qotd_dev *qd, const void __user *argp,
 	memcpy(buf, qd->buf, min_t(size_t, qd->size, size));
 	qotd_install(qd, buf, size, &old);
 	qotd_set_changed(qd);
+	qotd_count_change(qd);
 	up_write(&qd->lock);
+	qotd_notify(qd);
 
 	qotd_buf_free(old.buf, old.size, alloc_mode);
 	return 0;
@@ -342,7 +392,9 @@ again:
 	}
 	qotd_fill_initial(qd);
 	qotd_clear_changed(qd);
+	qotd_count_change(qd);
 	up_write(&qd->lock);
+	qotd_notify(qd);
 
 	qotd_buf_free(old.buf, old.size, alloc_mode);
 	return 0;
@@ -405,15 +457,53 @@ static long qotd_compat_ioctl(struct file *file, unsigned int cmd,
  */
 static int qotd_open(struct inode *inode, struct file *file)
 {
-	return READ_ONCE(qotd_from_file(file)->live) ? 0 : -ENODEV;
+	/* misc_open() points private_data at our miscdevice. */
+	struct qotd_dev *qd = container_of(file->private_data, struct qotd_dev,
+					   misc);
+	struct qotd_file *qf;
+
+	if (!READ_ONCE(qd->live))
+		return -ENODEV;
+	qf = kmalloc(sizeof(*qf), GFP_KERNEL);
+	if (!qf)
+		return -ENOMEM;
+	qf->qd = qd;
+	qf->seen = READ_ONCE(qd->changes);
+	file->private_data = qf;
+	return 0;
+}
+
+static int qotd_release(struct inode *inode, struct file *file)
+{
+	kfree(file->private_data);
+	return 0;
+}
+
+/*
+ * Like a regular file the device is always ready; EPOLLPRI says that it
+ * changed since this file last read it.
+ */
+static __poll_t qotd_poll(struct file *file, poll_table *wait)
+{
+	struct qotd_file *qf = file->private_data;
+	struct qotd_dev *qd = qf->qd;
+	__poll_t mask = EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM;
+
+	poll_wait(file, &qd->pollq, wait);
+	if (READ_ONCE(qd->changes) != READ_ONCE(qf->seen))
+		mask |= EPOLLPRI;
+	return mask;
 }
 
 static const struct file_operations qotd_fops = {
 	.owner		= THIS_MODULE,
 	.open		= qotd_open,
+	.release	= qotd_release,
 	.llseek		= qotd_llseek,
 	.read_iter	= qotd_read_iter,
 	.write_iter	= qotd_write_iter,
+	.splice_read	= copy_splice_read,
+	.poll		= qotd_poll,
 	.unlocked_ioctl	= qotd_ioctl,
 #ifdef CONFIG_COMPAT
 	.compat_ioctl	= qotd_compat_ioctl,
@@ -438,7 +528,8 @@ static DEVICE_ATTR_RO(size);
 static ssize_t changed_show(struct device *dev, struct device_attribute *attr,
 			    char *page)
 {
-	return sysfs_emit(page, "%d\n", READ_ONCE(qotd_from_dev(dev)->changed));
+	return sysfs_emit(page, "%d\n",
+			  test_bit(QOTD_CHANGED, &qotd_from_dev(dev)->state));
 }
 static DEVICE_ATTR_RO(changed);
 
@@ -483,6 +574,7 @@ static int qotd_setup(struct qotd_dev *qd, unsigned int index)
 
 	snprintf(qd->name, sizeof(qd->name), "qotd%u", index);
 	init_rwsem(&qd->lock);
+	init_waitqueue_head(&qd->pollq);
 
 	/* Load must not sleep for memory: fail at once if it is short. */
 	buf = qotd_buf_alloc(QOTD_INIT_SIZE, alloc_mode, QOTD_GFP_LOAD);
