@@ -301,8 +301,12 @@ static void test_other_mappers(int wfd)
 	pid = fork();
 	if (pid == 0) {
 		int fd = open(alias, O_RDONLY | O_CLOEXEC), fd2 = q_open(0, O_RDONLY);
-		unsigned char *a = fd >= 0 ? map(fd, 2 * Q_PAGE, PROT_READ, 0) : NULL;
-		unsigned char *b = fd2 >= 0 ? map(fd2, 2 * Q_PAGE, PROT_READ, 0) : NULL;
+		unsigned char *a, *b;
+
+		close(to_parent[0]);
+		close(to_child[1]);
+		a = fd >= 0 ? map(fd, 2 * Q_PAGE, PROT_READ, 0) : NULL;
+		b = fd2 >= 0 ? map(fd2, 2 * Q_PAGE, PROT_READ, 0) : NULL;
 
 		if (!a || !b)
 			_exit(2);
@@ -324,6 +328,9 @@ static void test_other_mappers(int wfd)
 			"D16: after the parent's grow the mknod node's mapping reaches page 1 again");
 		_exit(tap_failures() ? 1 : 0);
 	}
+	/* Only the child writes these, so a child that dies ends the wait. */
+	close(to_parent[1]);
+	close(to_child[0]);
 	if (hear(to_parent[0]) != 'm') {
 		tap_ok(0, "the child mapped the device");
 	} else {
@@ -339,10 +346,8 @@ static void test_other_mappers(int wfd)
 	tap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	       "the child's checks passed (status 0x%x)", status);
 	unlink(alias);
-	close(to_child[0]);
 	close(to_child[1]);
 	close(to_parent[0]);
-	close(to_parent[1]);
 	q_reset(0);
 }
 

@@ -148,6 +148,9 @@ static void test_wakeup(void)
 			_exit(0);
 		}
 	}
+	/* Only the children write these: one that dies ends the wait. */
+	close(ready[1]);
+	close(result[1]);
 	for (int i = 0; i < 3; i++) {
 		char c;
 
@@ -171,9 +174,7 @@ static void test_wakeup(void)
 	for (int i = 0; i < 3; i++)
 		waitpid(pids[i], NULL, 0);
 	close(ready[0]);
-	close(ready[1]);
 	close(result[0]);
-	close(result[1]);
 	close(w);
 	q_reset(0);
 }
