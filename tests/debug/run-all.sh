@@ -8,7 +8,8 @@
 #   failnth   every allocation of load, set size and discard failed in
 #             turn (failnth), for each allocation strategy (a load with
 #             instances=4 for the first only)
-#   stress    several processes, four instances, signals (stress)
+#   stress    several processes, four instances, signals (stress), with
+#             alloc=auto and with alloc=umem, where mappers join in
 #   cycles    200 load/unload cycles of four kinds (cycles)
 #   loadrace  loads with instances=4 failed at each of qotd's allocations
 #             while another process opens the nodes (loadrace)
@@ -205,7 +206,9 @@ if want failnth; then
 	kmemleak_check "fault injection"
 fi
 if want stress; then
-	QOTD_INSMOD_ARGS="alloc=auto" run stress "$dir/stress" "${QOTD_STRESS_SECONDS:-24}"
+	# auto: slab and pages in one run; umem: with mappers as well.
+	QOTD_INSMOD_ARGS="alloc=auto" run "stress [auto]" "$dir/stress" "${QOTD_STRESS_SECONDS:-24}"
+	QOTD_INSMOD_ARGS="alloc=umem" run "stress [umem]" "$dir/stress" "${QOTD_STRESS_SECONDS:-24}"
 	kmemleak_check "the stress test"
 fi
 if want cycles; then

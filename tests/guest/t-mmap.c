@@ -192,16 +192,20 @@ static void test_stores(int wfd)
 	 * Discard invalidates even at an unchanged size: the next store must
 	 * fault again, and mark the device changed again.
 	 */
+	m[QOTD_INIT_SIZE + 1] = 0xee;	/* past the end, in the mapped page */
 	tap_eq(q_discard(wfd), 0, "discard");
 	q_expect_changed(0, 0, "discard clears changed");
+	m[0] = 'O';
+	q_expect_changed(0, 1, "D16: a store after the discard marks the device changed again");
+	want[0] = 0;
+	tap_ok(pread(wfd, want, 1, 0) == 1 && want[0] == 'O',
+	       "D16: and lands in the discarded buffer");
+	tap_eq(q_discard(wfd), 0, "discard");
 	tap_mem(m, QOTD_INIT_SIZE, q_initial, QOTD_INIT_SIZE,
 		"D16: after a discard the mapping shows the initial quotation");
 	memset(want, 0, Q_PAGE);
 	tap_mem(m + QOTD_INIT_SIZE, Q_PAGE - QOTD_INIT_SIZE, want, Q_PAGE - QOTD_INIT_SIZE,
 		"D16: after a discard the rest of the mapped page is zero");
-	q_expect_changed(0, 0, "D16: reading it does not count as a change");
-	m[0] = 'o';
-	q_expect_changed(0, 1, "D16: a store after the discard marks the device changed again");
 	munmap(m, Q_PAGE);
 	q_reset(0);
 }
@@ -282,7 +286,7 @@ static void test_other_mappers(int wfd)
 {
 	char alias[] = "/tmp/qotd-alias";
 	unsigned int maj, min;
-	int to_child[2], to_parent[2], status = 0;
+	int to_child[2], to_parent[2], status = 0, failed_before = tap_failures();
 	pid_t pid;
 
 	q_reset(0);
@@ -326,7 +330,7 @@ static void test_other_mappers(int wfd)
 			_exit(2);
 		tap_mem(a + Q_PAGE, 3, "big", 3,
 			"D16: after the parent's grow the mknod node's mapping reaches page 1 again");
-		_exit(tap_failures() ? 1 : 0);
+		_exit(tap_failures() > failed_before ? 1 : 0);
 	}
 	/* Only the child writes these, so a child that dies ends the wait. */
 	close(to_parent[1]);
