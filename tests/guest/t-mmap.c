@@ -469,6 +469,60 @@ static void test_self_buffer(int wfd)
 	q_reset(0);
 }
 
+/*
+ * Faults racing resizes: a thread drops and faults in the first page of a
+ * mapping over and over while this one resizes (a new buffer each time),
+ * writes a new number at offset 0 and loads it through the mapping. Once
+ * the resize has returned, no fault may still map the old buffer's page.
+ */
+#define RACE_ROUNDS 3000
+
+struct race_arg {
+	volatile unsigned char *m;
+	int stop;
+	unsigned long faults;
+};
+
+static void *race_faulter(void *argp)
+{
+	struct race_arg *a = argp;
+
+	while (!__atomic_load_n(&a->stop, __ATOMIC_RELAXED)) {
+		madvise((void *)a->m, Q_PAGE, MADV_DONTNEED);
+		(void)a->m[0];
+		a->faults++;
+	}
+	return NULL;
+}
+
+static void test_fault_race(int wfd)
+{
+	struct race_arg a = { 0 };
+	int stale = 0, first = -1;
+	pthread_t thread;
+
+	a.m = map(wfd, Q_PAGE, PROT_READ, 0);
+	if (!tap_ok(a.m != NULL, "map the first page read-only"))
+		return;
+	pthread_create(&thread, NULL, race_faulter, &a);
+	for (int i = 1; i <= RACE_ROUNDS; i++) {
+		int got;
+
+		if (q_ssz(wfd, i % 2 ? Q_PAGE : Q_PAGE / 2) || pwrite(wfd, &i, sizeof(i), 0) != sizeof(i))
+			break;
+		memcpy(&got, (const void *)a.m, sizeof(got));
+		if (got != i && !stale++)
+			first = i;
+	}
+	__atomic_store_n(&a.stop, 1, __ATOMIC_RELAXED);
+	pthread_join(thread, NULL);
+	if (!tap_ok(!stale, "D16: %d resizes raced by %lu faults: the mapping always shows the new buffer",
+		    RACE_ROUNDS, a.faults))
+		tap_diag("%d stale views, the first in round %d", stale, first);
+	munmap((void *)a.m, Q_PAGE);
+	q_reset(0);
+}
+
 /* Last: the module stays while mapped, and unloads after munmap and reset. */
 static void test_unload(int wfd)
 {
@@ -541,6 +595,7 @@ int main(int argc, char **argv)
 	test_other_mappers(wfd);
 	test_outlives_close();
 	test_self_buffer(wfd);
+	test_fault_race(wfd);
 	test_unload(wfd);
 	free(chunk);
 	free(want);
