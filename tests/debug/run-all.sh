@@ -5,7 +5,7 @@
 #
 #   kunit     load qotd.ko once: its KUnit suite runs; one result per case
 #   guest     the whole guest suite, /tests/run-all.sh (every strategy)
-#   failnth   every allocation of load, set size and discard failed in
+#   failnth   every allocation of load, set size, discard and open failed in
 #             turn (failnth), for each allocation strategy (a load with
 #             instances=4 for the first only)
 #   stress    several processes, four instances, signals (stress), with
@@ -197,11 +197,11 @@ if want failnth; then
 	# instances=4 with the first strategy only: the strategy changes
 	# nothing but the buffer allocation, which instances=1 covers.
 	# QOTD_FAILNTH (e.g. "ioctl") picks the parts, for every strategy.
-	ops=${QOTD_FAILNTH:-load load4 ioctl}
+	ops=${QOTD_FAILNTH:-load load4 ioctl open}
 	for s in $allocs; do
 		# shellcheck disable=SC2086 # words
 		QOTD_INSMOD_ARGS="alloc=$s" run "failnth [$s]" "$dir/failnth" $ops
-		ops=${QOTD_FAILNTH:-load ioctl}
+		ops=${QOTD_FAILNTH:-load ioctl open}
 	done
 	kmemleak_check "fault injection"
 fi
