@@ -242,6 +242,8 @@ static void test_watch(void)
 		    "C6: qotdctl -w prints the quotation at once"))
 		tap_diag("it printed: '%s'", acc);
 	for (size_t i = 0; i < 2; i++) {
+		/* Blocked in ppoll() by now: the change must wake it. */
+		q_msleep(300);
 		/* The NUL ends the text where the old one was longer. */
 		tap_eq(pwrite(w, quotes[i], strlen(quotes[i]) + 1, 0), (long long)strlen(quotes[i]) + 1,
 		       "write quotation %zu", i + 1);
@@ -250,6 +252,7 @@ static void test_watch(void)
 			    "C6: qotdctl -w prints quotation %zu once, after the earlier ones", i + 1))
 			tap_diag("it printed: '%s'", acc);
 	}
+	q_msleep(300);
 	tap_eq(q_discard(w), 0, "discard");
 	strcat(want, Q_QUOTE);
 	if (!tap_ok(expect_output(out[0], acc, &len, sizeof(acc), want),
