@@ -368,7 +368,9 @@ static int load_works(const char *params_extra, int instances, char *why, size_t
 
 /*
  * qotd's own failure sites in a load with k instances: its kcalloc() of the
- * instances, each instance's buffer, each instance's misc_register(). Their
+ * instances, each instance's inode and buffer, each instance's
+ * misc_register(). (The mount of its inodes' filesystem before them is
+ * many allocations, each of which must fail the load with ENOMEM too.) Their
  * numbers move from one load to the next, by up to twenty (a slab or KASAN's
  * stack depot that needs new pages is allocations more), so the sweep can
  * step over one. If it did, a second sweep leaves page allocations that
@@ -381,9 +383,10 @@ static int load_works(const char *params_extra, int instances, char *why, size_t
  * it is hit.
  */
 #define KEY_KCALLOC		0
-#define KEY_BUFFER(j)		(1 + (j))
-#define KEY_REGISTER(k, j)	(1 + (k) + (j))
-#define MAX_KEYS		(1 + 2 * 4)
+#define KEY_INODE(j)		(1 + 2 * (j))
+#define KEY_BUFFER(j)		(2 + 2 * (j))
+#define KEY_REGISTER(k, j)	(1 + 2 * (k) + (j))
+#define MAX_KEYS		(1 + 3 * 4)
 #define WINDOW_LOADS		96
 
 struct load_run {
@@ -406,6 +409,8 @@ static int key_of(const struct load_run *r, const struct site *s)
 	if (sscanf(s->msg, "qotd%d:", &j) == 1 && j >= 0 && j < r->instances) {
 		if (strstr(s->msg, ": cannot allocate"))
 			return KEY_BUFFER(j);
+		if (strstr(s->msg, ": cannot get an inode"))
+			return KEY_INODE(j);
 		if (strstr(s->msg, ": cannot register"))
 			return KEY_REGISTER(r->instances, j);
 		return -1;
@@ -429,7 +434,8 @@ static void key_names(const struct load_run *r, unsigned long keys, char *buf, s
 		if (key == KEY_KCALLOC)
 			snprintf(name, sizeof(name), "kcalloc");
 		else if (key < KEY_REGISTER(r->instances, 0))
-			snprintf(name, sizeof(name), "qotd%d buffer", key - KEY_BUFFER(0));
+			snprintf(name, sizeof(name), "qotd%d %s", (key - 1) / 2,
+				 key % 2 ? "inode" : "buffer");
 		else
 			snprintf(name, sizeof(name), "qotd%d misc_register",
 				 key - KEY_REGISTER(r->instances, 0));
@@ -610,7 +616,7 @@ static void site_window(const struct load_run *r, int key, unsigned int anchor,
  */
 static unsigned int test_load(int instances, unsigned int from)
 {
-	unsigned long all_keys = (1ul << (1 + 2 * instances)) - 1;
+	unsigned long all_keys = (1ul << (1 + 3 * instances)) - 1;
 	struct load_run *r = calloc(1, sizeof(*r));
 	char hit[400], missed[400];
 	unsigned int first, first_qotd, last_qotd;
