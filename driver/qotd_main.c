@@ -153,6 +153,9 @@ static struct file_system_type qotd_fs_type = {
 
 static struct vfsmount *qotd_mnt;
 
+/* Pages a fault maps at most: what filemap's fault-around maps by default. */
+#define QOTD_FAULT_AROUND	16
+
 /* What each open file keeps: file->private_data. */
 struct qotd_file {
 	struct qotd_dev *qd;
@@ -556,7 +559,9 @@ static vm_fault_t qotd_fault(struct vm_fault *vmf)
 	struct vm_area_struct *vma = vmf->vma;
 	struct qotd_dev *qd = vma->vm_private_data;
 	struct address_space *mapping = qd->inode->i_mapping;
+	struct page *pages[QOTD_FAULT_AROUND];
 	vm_fault_t ret = VM_FAULT_NOPAGE;
+	unsigned long nr, left, i;
 	int err;
 
 	filemap_invalidate_lock_shared(mapping);
@@ -564,10 +569,25 @@ static vm_fault_t qotd_fault(struct vm_fault *vmf)
 		ret = VM_FAULT_SIGBUS;
 		goto out_unlock;
 	}
-	err = vm_insert_page(vma, vmf->address,
-			     qotd_buf_page(qd->buf, vmf->pgoff << PAGE_SHIFT));
-	/* -EBUSY: another thread's fault mapped it first. */
-	if (err && err != -EBUSY) {
+	/*
+	 * This page and the next ones, in the buffer and in the mapping, in
+	 * one go: a read from start to end faults once in QOTD_FAULT_AROUND
+	 * pages, as filemap_map_pages() lets a file's do.
+	 */
+	nr = min3((unsigned long)QOTD_FAULT_AROUND,
+		  DIV_ROUND_UP(qd->size, PAGE_SIZE) - vmf->pgoff,
+		  (vma->vm_end - vmf->address) >> PAGE_SHIFT);
+	for (i = 0; i < nr; i++)
+		pages[i] = qotd_buf_page(qd->buf,
+					 (vmf->pgoff + i) << PAGE_SHIFT);
+	left = nr;
+	err = vm_insert_pages(vma, vmf->address, pages, &left);
+	/*
+	 * It stops at the first page already mapped (-EBUSY: by another
+	 * thread's fault, or by an earlier one around it); a failure after
+	 * the faulting page still leaves that one mapped.
+	 */
+	if (err && err != -EBUSY && left == nr) {
 		ret = vmf_error(err);
 		goto out_unlock;
 	}
