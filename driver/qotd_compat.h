@@ -9,6 +9,7 @@
 
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
 #include <linux/version.h>
 
 /*
@@ -67,5 +68,13 @@ static inline void vm_flags_clear(struct vm_area_struct *vma,
  * exists.  ->mmap, which qotd uses, is still called for a file that has
  * no ->mmap_prepare (vfs_mmap()), so nothing needs supplying.
  */
+
+/*
+ * 7.0 added kmalloc_obj(): an allocation sized, and on 7.0 typed, by the
+ * variable or type it is for.  Older lines get the size from kmalloc().
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(7, 0, 0)
+#define kmalloc_obj(VAR_OR_TYPE, GFP) kmalloc(sizeof(VAR_OR_TYPE), GFP)
+#endif
 
 #endif /* QOTD_COMPAT_H */

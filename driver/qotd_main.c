@@ -528,7 +528,7 @@ static int qotd_open(struct inode *inode, struct file *file)
 
 	if (!READ_ONCE(qd->live))
 		return -ENODEV;
-	qf = kmalloc(sizeof(*qf), GFP_KERNEL);
+	qf = kmalloc_obj(*qf, GFP_KERNEL);
 	if (!qf)
 		return -ENOMEM;
 	qf->qd = qd;
