@@ -583,7 +583,7 @@ static vm_fault_t qotd_fault(struct vm_fault *vmf)
 	left = nr;
 	err = vm_insert_pages(vma, vmf->address, pages, &left);
 	/*
-	 * It stops at the first page already mapped (-EBUSY: by another
+	 * It stops at the first page already mapped (EBUSY: by another
 	 * thread's fault, or by an earlier one around it); a failure after
 	 * the faulting page still leaves that one mapped.
 	 */
