@@ -4,7 +4,8 @@
  *
  *   qotd-bench [options] PHASE...
  *
- * Phases (run in this order; "all", or none at all, means every one):
+ * Phases (run in this order, but mmap before mem; "all", or none at all,
+ * means every one):
  *   bulk      read and write of the whole buffer in blocks, for several buffer
  *             and block sizes: qotd, a tmpfs file of the same size, /dev/zero
  *             (read only), and memcpy() and rep movsb from/to a mapping of
@@ -18,6 +19,10 @@
  *   mem       kernel memory per instance for each allocation strategy and
  *             size: the driver's "allocated" attribute, cross-checked with
  *             /proc/slabinfo and /proc/meminfo deltas over 64 instances
+ *   mmap      reading the whole buffer through a mapping of the device
+ *             (alloc=umem) against pread() of it and memcpy() from a
+ *             mapped tmpfs file; and the cost per page of the first touch
+ *             of a fresh mapping, qotd's against a tmpfs file's
  *
  * Every figure is the median of --reps samples; the samples of the things
  * compared with each other are taken in turn, in the same run, so that a
@@ -574,6 +579,99 @@ static void phase_bulk(void)
 		close(qfd);
 	}
 	close(zfd);
+}
+
+/* ---- mmap --------------------------------------------------------------- */
+
+static volatile unsigned char sink;
+
+/* Map the buffer, touch each page once, unmap: the fault cost. */
+static int run_first_touch(struct subject *s, long iters)
+{
+	size_t off;
+
+	while (iters--) {
+		unsigned char *m = mmap(NULL, s->size, PROT_READ, MAP_SHARED, s->fd, 0);
+
+		if (m == MAP_FAILED)
+			return fail("mmap");
+		for (off = 0; off < s->size; off += page_size)
+			sink = m[off];
+		munmap(m, s->size);
+	}
+	return 0;
+}
+
+static void phase_mmap(void)
+{
+	static const size_t sizes[] = { 64 * KiB, MiB, 16 * MiB };
+	static const size_t bss[] = { 64 * KiB, MiB };
+	unsigned char *qmap, *tmap;
+	int qfd, tfd, i;
+
+	if (!have_dev)
+		return;
+	qfd = open_dev();
+	for (size_t si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+		size_t size = sizes[si];
+
+		if (size > opt_max_size)
+			continue;
+		note("mmap: buffer size %zu", size);
+		if (set_size(qfd, size))
+			die("set-size:%zu:%s", size, strerror(errno));
+		qmap = mmap(NULL, size, PROT_READ, MAP_SHARED | MAP_POPULATE, qfd, 0);
+		if (qmap == MAP_FAILED) {
+			/* kmem and auto cannot be mapped: nothing to measure. */
+			printf("BENCH test=error what=mmap:%s\n", strerror(errno));
+			break;
+		}
+		tfd = make_tmpfile(size, &tmap);
+		for (size_t bi = 0; bi < sizeof(bss) / sizeof(bss[0]); bi++) {
+			size_t bs = bss[bi];
+			struct subject rd[3];
+
+			if (bs > size)
+				continue;
+			memset(rd, 0, sizeof(rd));
+			rd[0] = (struct subject){ .name = "qotd-mmap", .run = run_memcpy_from,
+						  .size = size, .bs = bs, .map = qmap,
+						  .buf = odd_pages_apart(qmap, ubuf) };
+			rd[1] = (struct subject){ .name = "qotd-read", .run = run_pread, .fd = qfd,
+						  .size = size, .bs = bs };
+			rd[2] = (struct subject){ .name = "memcpy", .run = run_memcpy_from,
+						  .size = size, .bs = bs, .map = tmap,
+						  .buf = odd_pages_apart(tmap, ubuf) };
+			sample_all(rd, 3, opt_reps);
+			for (i = 0; i < 3; i++)
+				print_tput("mmap", rd[i].name, "read", size, bs, &rd[i], opt_reps);
+		}
+		if (size == sizes[sizeof(sizes) / sizeof(sizes[0]) - 1]) {
+			struct subject ft[2] = {
+				{ .name = "qotd", .run = run_first_touch, .fd = qfd, .size = size },
+				{ .name = "tmpfs", .run = run_first_touch, .fd = tfd, .size = size },
+			};
+			double per[64];
+			struct stats st;
+
+			sample_all(ft, 2, opt_reps);
+			for (i = 0; i < 2; i++) {
+				for (int r = 0; r < opt_reps; r++)
+					per[r] = ft[i].v[r] / (double)(size / page_size);
+				st = summarize(per, opt_reps);
+				printf("BENCH test=fault subject=%s size=%zu value=%.1f unit=ns/page"
+				       " n=%d min=%.1f max=%.1f iters=%ld\n", ft[i].name, size,
+				       st.med, st.n, st.min, st.max, ft[i].iters);
+			}
+			fflush(stdout);
+		}
+		munmap(tmap, size);
+		close(tfd);
+		munmap(qmap, size);
+	}
+	if (ioctl(qfd, QOTDIOCDISCARD))
+		die("discard:%s", strerror(errno));
+	close(qfd);
 }
 
 /* ---- small operations ------------------------------------------------- */
@@ -1334,7 +1432,7 @@ static void info(void)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: qotd-bench [options] [bulk|small|setsize|parallel|mem|all ...]\n"
+		"usage: qotd-bench [options] [bulk|small|setsize|parallel|mem|mmap|all ...]\n"
 		"  --dev PATH        device (default /dev/qotd0; \"none\": no driver)\n"
 		"  --ko FILE         load qotd.ko from FILE (and reload it for mem)\n"
 		"  --tmpdir DIR      tmpfs directory for the comparison file (/tmp)\n"
@@ -1357,8 +1455,8 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	int i, want[5] = { 0 }, any = 0;
-	static const char *phases[] = { "bulk", "small", "setsize", "parallel", "mem" };
+	int i, want[6] = { 0 }, any = 0;
+	static const char *phases[] = { "bulk", "small", "setsize", "parallel", "mem", "mmap" };
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -1407,7 +1505,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--par-blocks"))
 			ok = !parse_list(v, par_blocks, &n_par_blocks);
 		else {
-			for (p = 0; p < 5; p++)
+			for (p = 0; p < 6; p++)
 				if (!strcmp(a, phases[p]) || !strcmp(a, "all"))
 					want[p] = any = 1;
 			if (!any) {
@@ -1424,7 +1522,7 @@ int main(int argc, char **argv)
 		i++;
 	}
 	if (!any)
-		for (i = 0; i < 5; i++)
+		for (i = 0; i < 6; i++)
 			want[i] = 1;
 
 	/* One user buffer for every block: faulted in and locked up front. */
@@ -1442,7 +1540,7 @@ int main(int argc, char **argv)
 
 	info();
 	have_dev = strcmp(opt_dev, "none") != 0;
-	if (have_dev && (want[0] || want[1] || want[2] || want[3])) {
+	if (have_dev && (want[0] || want[1] || want[2] || want[3] || want[5])) {
 		if (opt_ko && !module_loaded()) {
 			char params[64];
 
@@ -1456,7 +1554,11 @@ int main(int argc, char **argv)
 			opt_max_size = ms;
 		}
 	}
-	for (i = 0; i < 5; i++) {
+	/* mem reloads the module with each strategy: last. */
+	for (int k = 0; k < 6; k++) {
+		static const int order[] = { 0, 1, 2, 3, 5, 4 };
+
+		i = order[k];
 		if (!want[i])
 			continue;
 		double t0 = now_ns();
@@ -1467,6 +1569,7 @@ int main(int argc, char **argv)
 		case 2: phase_setsize(); break;
 		case 3: phase_parallel(); break;
 		case 4: phase_mem(); break;
+		case 5: phase_mmap(); break;
 		}
 		printf("BENCH test=phase subject=%s value=%.1f unit=s\n", phases[i],
 		       (now_ns() - t0) / 1e9);

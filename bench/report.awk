@@ -104,6 +104,13 @@ $1 == "BENCH" {
 	} else if (t == "setsize") {
 		val["setsize" SUBSEP rv[n, "subject"] SUBSEP rv[n, "size"]] = rv[n, "value"]
 		addsize("setsize", rv[n, "size"])
+	} else if (t == "mmap") {
+		val["mmap" SUBSEP rv[n, "subject"] SUBSEP rv[n, "size"] SUBSEP rv[n, "bs"]] = rv[n, "value"]
+		addsize("mmapsize", rv[n, "size"])
+		addsize("mmapbs", rv[n, "bs"])
+	} else if (t == "fault") {
+		val["fault" SUBSEP rv[n, "subject"]] = rv[n, "value"]
+		faultsize = rv[n, "size"]
 	} else if (t == "mem") {
 		addsize("mem", rv[n, "alloc"] SUBSEP rv[n, "size"])
 		memrec[rv[n, "alloc"] SUBSEP rv[n, "size"]] = n
@@ -121,6 +128,7 @@ END {
 			hostinfo[substr(hw[i], 1, eq - 1)] = substr(hw[i], eq + 1)
 	sortlist("bulksize"); sortlist("bulkbs"); sortlist("setsize")
 	sortlist("parallelbs"); sortlist("parallelsize")
+	sortlist("mmapsize"); sortlist("mmapbs")
 
 	# ---- comparisons and targets ------------------------------------------
 	for (o = 1; o <= 2; o++) {
@@ -204,6 +212,27 @@ END {
 	} else
 		target("128-byte quotation ≤ 256 B under alloc=auto", "≤ 256 B", "", 0, "no data")
 
+	worst = ""; cells = 0
+	for (i = 1; i <= count["mmapsize"]; i++)
+		for (j = 1; j <= count["mmapbs"]; j++) {
+			s = item["mmapsize", i]; b = item["mmapbs", j]
+			r = ratio(val["mmap" SUBSEP "qotd-mmap" SUBSEP s SUBSEP b],
+				  val["mmap" SUBSEP "memcpy" SUBSEP s SUBSEP b])
+			if (r == "") continue
+			compare("mmap-read-qotd/memcpy", s, b, r)
+			cells++
+			if (worst == "" || r < worst) { worst = r; ws = s; wb = b }
+		}
+	target("mapped read ≥ 0.95 × memcpy", "≥ 0.95", worst, worst != "" && worst >= 0.95,
+	       worst == "" ? "no data" : sprintf("worst %.2f (%s buffer, %s blocks) of %d cells",
+						   worst, hsize(ws), hsize(wb), cells))
+	r = ratio(val["fault" SUBSEP "qotd"], val["fault" SUBSEP "tmpfs"])
+	target("first touch ≤ 1.2 × tmpfs", "≤ 1.2", r, r != "" && r <= 1.2,
+	       r == "" ? "no data" : sprintf("%s against %s per page (%s mapping)",
+					     htime(val["fault" SUBSEP "qotd"]),
+					     htime(val["fault" SUBSEP "tmpfs"]), hsize(faultsize)))
+	compare("fault-qotd/tmpfs", faultsize, 4096, r)
+
 	write_json(out "/results.json")
 	write_md(out "/results.md")
 	write_gp(out "/throughput.gp", out "/throughput.png")
@@ -221,8 +250,8 @@ function write_json(f,    i, j, sep, t, tests, first) {
 		}
 	print "}," > f
 	printf "  \"records\": {\n" > f
-	split("info bulk small setsize parallel mem phase error", tests, " ")
-	for (t = 1; t <= 8; t++) {
+	split("info bulk small setsize parallel mem mmap fault phase error", tests, " ")
+	for (t = 1; t <= 10; t++) {
 		printf "    %s: [", jstr(tests[t]) > f
 		first = 1
 		for (i = 1; i <= n; i++) {
@@ -237,7 +266,7 @@ function write_json(f,    i, j, sep, t, tests, first) {
 			}
 			printf "}" > f
 		}
-		printf "%s]%s\n", first ? "" : "\n    ", t < 8 ? "," : "" > f
+		printf "%s]%s\n", first ? "" : "\n    ", t < 10 ? "," : "" > f
 	}
 	print "  }," > f
 	print "  \"comparisons\": [" > f
@@ -364,7 +393,36 @@ function write_md(f,    i, j, s, b, o, op, r, a, k, subj, m, any) {
 	write_md_mem(f)
 }
 
+# The mapping section; printed just before the memory one, on every path.
+function write_md_mmap(f,    i, j, s, b) {
+	print "## Reading through a mapping (MiB/s), alloc=umem" > f
+	print "" > f
+	if (!count["mmapsize"]) {
+		print "Not measured in this run.\n" > f
+		return
+	}
+	print "| buffer | block | memcpy from a qotd mapping | pread of qotd | memcpy from a tmpfs mapping | mapping/memcpy |" > f
+	print "|---:|---:|---:|---:|---:|---:|" > f
+	for (i = 1; i <= count["mmapsize"]; i++)
+		for (j = 1; j <= count["mmapbs"]; j++) {
+			s = item["mmapsize", i]; b = item["mmapbs", j]
+			if (val["mmap" SUBSEP "qotd-mmap" SUBSEP s SUBSEP b] == "") continue
+			printf "| %s | %s | %s | %s | %s | %s |\n", hsize(s), hsize(b),
+			       tput(val["mmap" SUBSEP "qotd-mmap" SUBSEP s SUBSEP b]),
+			       tput(val["mmap" SUBSEP "qotd-read" SUBSEP s SUBSEP b]),
+			       tput(val["mmap" SUBSEP "memcpy" SUBSEP s SUBSEP b]),
+			       hratio(ratio(val["mmap" SUBSEP "qotd-mmap" SUBSEP s SUBSEP b],
+					    val["mmap" SUBSEP "memcpy" SUBSEP s SUBSEP b])) > f
+		}
+	print "" > f
+	if (val["fault" SUBSEP "qotd"] != "")
+		printf "First touch of a fresh %s mapping, per page (mmap, one load per page, munmap): qotd %s, tmpfs file %s (%s).\n\n",
+		       hsize(faultsize), htime(val["fault" SUBSEP "qotd"]), htime(val["fault" SUBSEP "tmpfs"]),
+		       hratio(ratio(val["fault" SUBSEP "qotd"], val["fault" SUBSEP "tmpfs"])) > f
+}
+
 function write_md_mem(f,    i, m, any) {
+	write_md_mmap(f)
 	print "## Kernel memory per instance (bytes)" > f
 	print "" > f
 	print "| alloc | size | driver's `allocated` | slab objects | kmalloc_large pages | vmalloc | measured total | measured/driver | MemFree drop | kmalloc-cg caches: objects/slab pages |" > f

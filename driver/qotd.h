@@ -6,6 +6,7 @@
 #define QOTD_H
 
 #include <linux/gfp.h>
+#include <linux/mm_types.h>
 #include <linux/types.h>
 
 /* How an instance's buffer is allocated (module parameter "alloc"). */
@@ -29,6 +30,8 @@ int qotd_alloc_parse(const char *name, enum qotd_alloc *mode);
 void *qotd_buf_alloc(size_t size, enum qotd_alloc mode, gfp_t gfp);
 size_t qotd_buf_footprint(const void *buf, size_t size, enum qotd_alloc mode);
 void qotd_buf_free(void *buf, size_t size, enum qotd_alloc mode);
+size_t qotd_request(size_t size, enum qotd_alloc mode);
+struct page *qotd_buf_page(const void *buf, size_t offset);
 size_t qotd_span(loff_t pos, size_t count, size_t size);
 
 /* Where qotd_buf_alloc() goes first. */

@@ -48,7 +48,7 @@ int qotd_alloc_parse(const char *name, enum qotd_alloc *mode)
 EXPORT_SYMBOL_IF_KUNIT(qotd_alloc_parse);
 
 /* The number of bytes to ask for: whole pages, or exactly @size. */
-static size_t qotd_request(size_t size, enum qotd_alloc mode)
+size_t qotd_request(size_t size, enum qotd_alloc mode)
 {
 	if (mode == QOTD_ALLOC_UMEM ||
 	    (mode == QOTD_ALLOC_AUTO && size >= QOTD_AUTO_PAGES_FROM))
@@ -135,6 +135,18 @@ size_t qotd_buf_footprint(const void *buf, size_t size, enum qotd_alloc mode)
 	return kmalloc_size_roundup(req);
 }
 EXPORT_SYMBOL_IF_KUNIT(qotd_buf_footprint);
+
+/*
+ * The page that holds byte @offset of a umem buffer, for a mapping to
+ * install: vmalloc memory and alloc_pages_exact()'s both come as order-0
+ * pages that each have a reference of their own.
+ */
+struct page *qotd_buf_page(const void *buf, size_t offset)
+{
+	const void *p = buf + offset;
+
+	return is_vmalloc_addr(p) ? vmalloc_to_page(p) : virt_to_page(p);
+}
 
 /* Free what qotd_buf_alloc(@size, @mode) returned; NULL is ignored. */
 void qotd_buf_free(void *buf, size_t size, enum qotd_alloc mode)

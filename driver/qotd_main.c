@@ -15,8 +15,12 @@
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/mount.h>
+#include <linux/poll.h>
+#include <linux/pseudo_fs.h>
 #include <linux/rwsem.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -28,6 +32,7 @@
 #include <linux/qotd.h>
 
 #include "qotd.h"
+#include "qotd_compat.h"
 
 #define QOTD_MAX_INSTANCES	64
 #define QOTD_MAX_SIZE_LIMIT	SZ_1G
@@ -79,8 +84,9 @@ MODULE_PARM_DESC(alloc,
 		 "Buffer allocation: umem (whole zeroed pages, default), kmem (byte-granular slab), auto (slab below a page, pages from a page up)");
 
 /* Lifecycle flags: which setup steps of an instance finished. */
-#define QOTD_HAVE_BUFFER	BIT(0)
-#define QOTD_HAVE_NODE		BIT(1)
+#define QOTD_HAVE_INODE		BIT(0)
+#define QOTD_HAVE_BUFFER	BIT(1)
+#define QOTD_HAVE_NODE		BIT(2)
 
 struct qotd_dev {
 	struct miscdevice misc;
@@ -99,12 +105,63 @@ struct qotd_dev {
 	void *buf;
 	size_t size;
 	size_t allocated;		/* kernel memory behind buf */
-	bool changed;			/* holds a reference on the module */
+	unsigned long changes;		/* writes, resizes and discards */
+
+	/*
+	 * QOTD_CHANGED holds a reference on the module. Atomic, because a
+	 * fault in a writable mapping sets it without the lock.
+	 */
+	unsigned long state;
+
+	wait_queue_head_t pollq;	/* poll()ers waiting for a change */
+
+	/*
+	 * Every open file of the instance, whichever node it came through,
+	 * uses this inode's address_space, so that a resize can find and
+	 * unmap every mapping. Its invalidate_lock keeps faults off the
+	 * buffer while it is replaced: buf and size are written with both
+	 * locks held for writing, and read under either.
+	 */
+	struct inode *inode;
 
 	bool live;			/* every instance is registered */
 };
 
+/* Bits of qotd_dev.state. */
+#define QOTD_CHANGED		0
+
 static struct qotd_dev *qotd_devs;
+
+/*
+ * A pseudo-filesystem that is never registered, only mounted once here,
+ * for the inodes above. It has no owner: the mount holds a reference on
+ * its type's module for as long as it exists, which is until that module
+ * unloads, so an owner could never unload at all.
+ */
+#define QOTD_FS_MAGIC		0x71746466	/* "qtdf" */
+
+static int qotd_fs_init_fs_context(struct fs_context *fc)
+{
+	return init_pseudo(fc, QOTD_FS_MAGIC) ? 0 : -ENOMEM;
+}
+
+static struct file_system_type qotd_fs_type = {
+	.name			= "qotd",
+	.init_fs_context	= qotd_fs_init_fs_context,
+	.kill_sb		= kill_anon_super,
+};
+
+static struct vfsmount *qotd_mnt;
+
+/* Pages a fault maps at most: what filemap's fault-around maps by default. */
+#define QOTD_FAULT_AROUND	16
+
+/* What each open file keeps: file->private_data. */
+struct qotd_file {
+	struct qotd_dev *qd;
+	/* qd->changes when this file last read without error, or opened. */
+	unsigned long seen;
+};
 
 /* A buffer taken out by a resize or discard, to free once unlocked. */
 struct qotd_old {
@@ -127,22 +184,37 @@ static int qotd_lock_exclusive(struct qotd_dev *qd)
 	return down_write_killable(&qd->lock);
 }
 
-/* Called with the lock held for writing, as are the three below. */
+/*
+ * An unload would throw the user's quotation away: a changed instance
+ * holds a reference on the module. Whoever sets the bit takes it, so a
+ * write and a fault that race take one between them.
+ */
 static void qotd_set_changed(struct qotd_dev *qd)
 {
-	if (qd->changed)
-		return;
-	/* An unload would throw the user's quotation away: refuse it. */
-	__module_get(THIS_MODULE);
-	WRITE_ONCE(qd->changed, true);
+	if (!test_bit(QOTD_CHANGED, &qd->state) &&
+	    !test_and_set_bit(QOTD_CHANGED, &qd->state))
+		__module_get(THIS_MODULE);
 }
 
 static void qotd_clear_changed(struct qotd_dev *qd)
 {
-	if (!qd->changed)
-		return;
-	WRITE_ONCE(qd->changed, false);
-	module_put(THIS_MODULE);
+	if (test_and_clear_bit(QOTD_CHANGED, &qd->state))
+		module_put(THIS_MODULE);
+}
+
+/*
+ * A write, resize or discard completed: count it, under the lock held
+ * for writing, for poll() to compare with what each file has seen.
+ */
+static void qotd_count_change(struct qotd_dev *qd)
+{
+	WRITE_ONCE(qd->changes, qd->changes + 1);
+}
+
+/* After the lock is dropped: wake everyone who waits for a change. */
+static void qotd_notify(struct qotd_dev *qd)
+{
+	wake_up_interruptible_poll(&qd->pollq, EPOLLPRI);
 }
 
 /*
@@ -162,14 +234,16 @@ static void qotd_install(struct qotd_dev *qd, void *buf, size_t size,
 /* Put the initial quotation into a buffer of the initial size. */
 static void qotd_fill_initial(struct qotd_dev *qd)
 {
-	memset(qd->buf, 0, QOTD_INIT_SIZE);
+	/* All of it: stores through a mapping may have reached past the end. */
+	memset(qd->buf, 0, qotd_request(QOTD_INIT_SIZE, alloc_mode));
 	memcpy(qd->buf, qotd_quote, sizeof(qotd_quote) - 1);
 }
 
 static struct qotd_dev *qotd_from_file(struct file *file)
 {
-	/* misc_open() points private_data at our miscdevice. */
-	return container_of(file->private_data, struct qotd_dev, misc);
+	struct qotd_file *qf = file->private_data;
+
+	return qf->qd;
 }
 
 /*
@@ -179,7 +253,9 @@ static struct qotd_dev *qotd_from_file(struct file *file)
  */
 static ssize_t qotd_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	struct qotd_dev *qd = qotd_from_file(iocb->ki_filp);
+	struct qotd_file *qf = iocb->ki_filp->private_data;
+	struct qotd_dev *qd = qf->qd;
+	unsigned long changes;
 	size_t n, done;
 	ssize_t ret;
 
@@ -188,10 +264,17 @@ static ssize_t qotd_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		return ret;
 	n = qotd_span(iocb->ki_pos, iov_iter_count(to), qd->size);
 	done = n ? copy_to_iter(qd->buf + iocb->ki_pos, n, to) : 0;
+	changes = qd->changes;
 	up_read(&qd->lock);
 
 	if (n && !done)
 		return -EFAULT;
+	/*
+	 * This file has now seen every change before the read. Two reads
+	 * of one file racing may store an older count last: a spurious
+	 * EPOLLPRI, never a lost one.
+	 */
+	WRITE_ONCE(qf->seen, changes);
 	iocb->ki_pos += done;
 	return done;
 }
@@ -219,10 +302,13 @@ static ssize_t qotd_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		goto out_unlock;
 	}
 	qotd_set_changed(qd);
+	qotd_count_change(qd);
 	iocb->ki_pos += done;
 	ret = done;
 out_unlock:
 	up_write(&qd->lock);
+	if (ret > 0)
+		qotd_notify(qd);
 	return ret;
 }
 
@@ -279,6 +365,24 @@ static int qotd_get_size(struct qotd_dev *qd, void __user *argp,
 	return qotd_put_user_size(size, argp, width);
 }
 
+/*
+ * Before the buffer is replaced or refilled, with the instance lock held
+ * for writing: keep faults out until qotd_end_replace(), and take every
+ * page of the buffer out of every mapping. unmap_mapping_range() flushes
+ * the TLBs before it returns, so stores through a mapping have all landed
+ * before the copy that follows.
+ */
+static void qotd_begin_replace(struct qotd_dev *qd)
+{
+	filemap_invalidate_lock(qd->inode->i_mapping);
+	unmap_mapping_range(qd->inode->i_mapping, 0, 0, 1);
+}
+
+static void qotd_end_replace(struct qotd_dev *qd)
+{
+	filemap_invalidate_unlock(qd->inode->i_mapping);
+}
+
 static int qotd_set_size(struct qotd_dev *qd, const void __user *argp,
 			 unsigned int width)
 {
@@ -300,10 +404,14 @@ static int qotd_set_size(struct qotd_dev *qd, const void __user *argp,
 	ret = qotd_lock_exclusive(qd);
 	if (ret)
 		goto out_free_buffer;
+	qotd_begin_replace(qd);
 	memcpy(buf, qd->buf, min_t(size_t, qd->size, size));
 	qotd_install(qd, buf, size, &old);
 	qotd_set_changed(qd);
+	qotd_count_change(qd);
+	qotd_end_replace(qd);
 	up_write(&qd->lock);
+	qotd_notify(qd);
 
 	qotd_buf_free(old.buf, old.size, alloc_mode);
 	return 0;
@@ -336,13 +444,21 @@ again:
 		up_write(&qd->lock);
 		goto again;
 	}
+	/*
+	 * Also at the initial size: the refill must not race stores through
+	 * a mapping, and a store after it must fault to mark changed again.
+	 */
+	qotd_begin_replace(qd);
 	if (buf) {
 		qotd_install(qd, buf, QOTD_INIT_SIZE, &old);
 		buf = NULL;
 	}
 	qotd_fill_initial(qd);
 	qotd_clear_changed(qd);
+	qotd_count_change(qd);
+	qotd_end_replace(qd);
 	up_write(&qd->lock);
+	qotd_notify(qd);
 
 	qotd_buf_free(old.buf, old.size, alloc_mode);
 	return 0;
@@ -405,15 +521,155 @@ static long qotd_compat_ioctl(struct file *file, unsigned int cmd,
  */
 static int qotd_open(struct inode *inode, struct file *file)
 {
-	return READ_ONCE(qotd_from_file(file)->live) ? 0 : -ENODEV;
+	/* misc_open() points private_data at our miscdevice. */
+	struct qotd_dev *qd = container_of(file->private_data, struct qotd_dev,
+					   misc);
+	struct qotd_file *qf;
+
+	if (!READ_ONCE(qd->live))
+		return -ENODEV;
+	qf = kmalloc_obj(*qf, GFP_KERNEL);
+	if (!qf)
+		return -ENOMEM;
+	qf->qd = qd;
+	qf->seen = READ_ONCE(qd->changes);
+	file->private_data = qf;
+	/* As drm_file.c does: one address_space for all nodes of the device. */
+	file->f_mapping = qd->inode->i_mapping;
+	return 0;
+}
+
+static int qotd_release(struct inode *inode, struct file *file)
+{
+	kfree(file->private_data);
+	return 0;
+}
+
+/*
+ * A fault maps the buffer's page under the invalidate lock, which a
+ * resize or discard holds for writing from before it unmaps everything
+ * until the new buffer is in place: so no page of a buffer about to be
+ * freed can be mapped after that unmap. The page goes in here, under the
+ * lock, rather than through vmf->page, which the caller would map only
+ * after the unlock. Never the instance lock: a read() or write() that
+ * holds it may be the one faulting, on a mapping of this very device.
+ */
+static vm_fault_t qotd_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct qotd_dev *qd = vma->vm_private_data;
+	struct address_space *mapping = qd->inode->i_mapping;
+	struct page *pages[QOTD_FAULT_AROUND];
+	vm_fault_t ret = VM_FAULT_NOPAGE;
+	unsigned long nr, left, i;
+	int err;
+
+	filemap_invalidate_lock_shared(mapping);
+	if (vmf->pgoff >= DIV_ROUND_UP(qd->size, PAGE_SIZE)) {
+		ret = VM_FAULT_SIGBUS;
+		goto out_unlock;
+	}
+	/*
+	 * This page and the next ones, in the buffer and in the mapping, in
+	 * one go: a read from start to end faults once in QOTD_FAULT_AROUND
+	 * pages, as filemap_map_pages() lets a file's do.
+	 */
+	nr = min3((unsigned long)QOTD_FAULT_AROUND,
+		  DIV_ROUND_UP(qd->size, PAGE_SIZE) - vmf->pgoff,
+		  (vma->vm_end - vmf->address) >> PAGE_SHIFT);
+	for (i = 0; i < nr; i++)
+		pages[i] = qotd_buf_page(qd->buf,
+					 (vmf->pgoff + i) << PAGE_SHIFT);
+	left = nr;
+	err = vm_insert_pages(vma, vmf->address, pages, &left);
+	/*
+	 * It stops at the first page already mapped (EBUSY: by another
+	 * thread's fault, or by an earlier one around it); a failure after
+	 * the faulting page still leaves that one mapped.
+	 */
+	if (err && err != -EBUSY && left == nr) {
+		ret = vmf_error(err);
+		goto out_unlock;
+	}
+	/*
+	 * Pages are mapped writable in a writable mapping, so later stores
+	 * do not fault: count this one as the change. Resize and discard
+	 * unmap, so the first store after them faults, and counts, again.
+	 */
+	if (vma->vm_flags & VM_WRITE)
+		qotd_set_changed(qd);
+out_unlock:
+	filemap_invalidate_unlock_shared(mapping);
+	return ret;
+}
+
+static const struct vm_operations_struct qotd_vm_ops = {
+	.fault		= qotd_fault,
+};
+
+/*
+ * Runs with mmap_lock held for writing, so it takes no lock of ours: a
+ * thread of the same process may hold the instance lock in read() and
+ * wait for mmap_lock to fault in its user buffer. Nothing here depends on
+ * the buffer; faults look at it.
+ */
+static int qotd_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	unsigned long max_pages = PAGE_ALIGN(max_size) >> PAGE_SHIFT;
+
+	/* Byte-granular memory cannot be handed out in pages. */
+	if (alloc_mode != QOTD_ALLOC_UMEM)
+		return -ENODEV;
+	/*
+	 * Private copies of pages that a resize replaces would be stale:
+	 * shared only. VM_MAYSHARE, because the kernel clears VM_SHARED on
+	 * a shared mapping of a file open only for reading.
+	 */
+	if (!(vma->vm_flags & VM_MAYSHARE))
+		return -EINVAL;
+	if (vma->vm_pgoff >= max_pages ||
+	    vma_pages(vma) > max_pages - vma->vm_pgoff)
+		return -EINVAL;
+	/*
+	 * Read-only mappings map pages read-only; were they made writable
+	 * by mprotect(), stores would reach the buffer without the fault
+	 * that marks the device changed.
+	 */
+	if (!(vma->vm_flags & VM_WRITE))
+		vm_flags_clear(vma, VM_MAYWRITE);
+	/* Pages inserted by the fault; no growing by mremap; not in cores. */
+	vm_flags_set(vma, VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_ops = &qotd_vm_ops;
+	vma->vm_private_data = qotd_from_file(file);
+	return 0;
+}
+
+/*
+ * Like a regular file the device is always ready; EPOLLPRI says that it
+ * changed since this file last read it.
+ */
+static __poll_t qotd_poll(struct file *file, poll_table *wait)
+{
+	struct qotd_file *qf = file->private_data;
+	struct qotd_dev *qd = qf->qd;
+	__poll_t mask = EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM;
+
+	poll_wait(file, &qd->pollq, wait);
+	if (READ_ONCE(qd->changes) != READ_ONCE(qf->seen))
+		mask |= EPOLLPRI;
+	return mask;
 }
 
 static const struct file_operations qotd_fops = {
 	.owner		= THIS_MODULE,
 	.open		= qotd_open,
+	.release	= qotd_release,
 	.llseek		= qotd_llseek,
 	.read_iter	= qotd_read_iter,
 	.write_iter	= qotd_write_iter,
+	.splice_read	= copy_splice_read,
+	.poll		= qotd_poll,
+	.mmap		= qotd_mmap,
 	.unlocked_ioctl	= qotd_ioctl,
 #ifdef CONFIG_COMPAT
 	.compat_ioctl	= qotd_compat_ioctl,
@@ -438,7 +694,8 @@ static DEVICE_ATTR_RO(size);
 static ssize_t changed_show(struct device *dev, struct device_attribute *attr,
 			    char *page)
 {
-	return sysfs_emit(page, "%d\n", READ_ONCE(qotd_from_dev(dev)->changed));
+	return sysfs_emit(page, "%d\n",
+			  test_bit(QOTD_CHANGED, &qotd_from_dev(dev)->state));
 }
 static DEVICE_ATTR_RO(changed);
 
@@ -465,6 +722,8 @@ static void qotd_teardown(struct qotd_dev *qd)
 		misc_deregister(&qd->misc);
 	if (qd->flags & QOTD_HAVE_BUFFER)
 		qotd_buf_free(qd->buf, qd->size, alloc_mode);
+	if (qd->flags & QOTD_HAVE_INODE)
+		iput(qd->inode);
 	qd->flags = 0;
 }
 
@@ -483,6 +742,14 @@ static int qotd_setup(struct qotd_dev *qd, unsigned int index)
 
 	snprintf(qd->name, sizeof(qd->name), "qotd%u", index);
 	init_rwsem(&qd->lock);
+	init_waitqueue_head(&qd->pollq);
+
+	qd->inode = alloc_anon_inode(qotd_mnt->mnt_sb);
+	if (IS_ERR(qd->inode)) {
+		pr_warn("%s: cannot get an inode for its mappings\n", qd->name);
+		return PTR_ERR(qd->inode);
+	}
+	qd->flags |= QOTD_HAVE_INODE;
 
 	/* Load must not sleep for memory: fail at once if it is short. */
 	buf = qotd_buf_alloc(QOTD_INIT_SIZE, alloc_mode, QOTD_GFP_LOAD);
@@ -537,9 +804,16 @@ static int __init qotd_init(void)
 		return -EINVAL;
 	}
 
+	qotd_mnt = kern_mount(&qotd_fs_type);
+	if (IS_ERR(qotd_mnt)) {
+		pr_warn("cannot mount the filesystem of its inodes\n");
+		return PTR_ERR(qotd_mnt);
+	}
 	qotd_devs = kcalloc(instances, sizeof(*qotd_devs), GFP_KERNEL);
-	if (!qotd_devs)
-		return -ENOMEM;
+	if (!qotd_devs) {
+		ret = -ENOMEM;
+		goto out_unmount;
+	}
 
 	for (i = 0; i < instances; i++) {
 		ret = qotd_setup(&qotd_devs[i], i);
@@ -557,12 +831,15 @@ static int __init qotd_init(void)
 
 out_teardown:
 	qotd_teardown_all();
+out_unmount:
+	kern_unmount(qotd_mnt);
 	return ret;
 }
 
 static void __exit qotd_exit(void)
 {
 	qotd_teardown_all();
+	kern_unmount(qotd_mnt);
 }
 
 module_init(qotd_init);

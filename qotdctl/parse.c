@@ -10,11 +10,11 @@
 #include "parse.h"
 
 const char qotdctl_usage_text[] =
-	"Usage: qotdctl [-d PATH] -g | -s SIZE | -r\n"
+	"Usage: qotdctl [-d PATH] -g | -s SIZE | -r | -w\n"
 	"       qotdctl -h | -V\n";
 
 const char qotdctl_help_text[] =
-	"Usage: qotdctl [-d PATH] -g | -s SIZE | -r\n"
+	"Usage: qotdctl [-d PATH] -g | -s SIZE | -r | -w\n"
 	"       qotdctl -h | -V\n"
 	"Show or change the buffer of a qotd (Quote of the Day) device.\n"
 	"\n"
@@ -24,11 +24,14 @@ const char qotdctl_help_text[] =
 	"                       new size is kept and new bytes read as zero\n"
 	"  -r, --reset          discard all changes: restore the initial quotation\n"
 	"                       and the initial size (128 bytes)\n"
+	"  -w, --watch          print the quotation (up to its first NUL byte) now\n"
+	"                       and again after each change of the device, until\n"
+	"                       interrupted (SIGINT or SIGTERM end it with status 0)\n"
 	"  -h, --help           print this help and exit\n"
 	"  -V, --version        print the version and exit\n"
 	"\n"
-	"Exactly one of -g, -s and -r must be given. -g opens the device read-only,\n"
-	"-s and -r open it read-write.\n"
+	"Exactly one of -g, -s, -r and -w must be given. -g and -w open the device\n"
+	"read-only, -s and -r open it read-write.\n"
 	"\n"
 	"SIZE is a number of bytes in decimal digits, optionally followed by K\n"
 	"(times 1024) or M (times 1048576), for example 512, 4K or 1M. Lowercase\n"
@@ -96,6 +99,7 @@ static const struct option long_options[] = {
 	{ "get-size", no_argument,       NULL, 'g' },
 	{ "set-size", required_argument, NULL, 's' },
 	{ "reset",    no_argument,       NULL, 'r' },
+	{ "watch",    no_argument,       NULL, 'w' },
 	{ "help",     no_argument,       NULL, 'h' },
 	{ "version",  no_argument,       NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -113,7 +117,7 @@ static void bad_option(char *msg, size_t msglen, const char *what,
 {
 	const char *elem = (optind >= 1 && optind <= argc) ? argv[optind - 1] : "";
 	int long_form = optopt == 0 ||
-			(strchr("dgsrhV", optopt) && strncmp(elem, "--", 2) == 0);
+			(strchr("dgsrwhV", optopt) && strncmp(elem, "--", 2) == 0);
 
 	if (long_form)
 		snprintf(msg, msglen, "%s '%s'", what, elem);
@@ -138,7 +142,7 @@ enum qotdctl_parse_result qotdctl_parse_args(int argc, char *argv[],
 
 	optind = 0;	/* full reinitialisation, so the parser can run again */
 	opterr = 0;	/* messages are ours */
-	while ((c = getopt_long(argc, argv, ":d:gs:rhV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:gs:rwhV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			opts->device = optarg;
@@ -155,6 +159,10 @@ enum qotdctl_parse_result qotdctl_parse_args(int argc, char *argv[],
 			break;
 		case 'r':
 			opts->action = QOTDCTL_RESET;
+			actions++;
+			break;
+		case 'w':
+			opts->action = QOTDCTL_WATCH;
 			actions++;
 			break;
 		case 'h':
@@ -190,8 +198,8 @@ enum qotdctl_parse_result qotdctl_parse_args(int argc, char *argv[],
 	}
 	if (actions != 1) {
 		snprintf(msg, msglen, actions ?
-			 "only one of -g, -s and -r can be given" :
-			 "one of -g, -s and -r is required");
+			 "only one of -g, -s, -r and -w can be given" :
+			 "one of -g, -s, -r and -w is required");
 		opts->action = QOTDCTL_NONE;
 		return QOTDCTL_PARSE_USAGE;
 	}

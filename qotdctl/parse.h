@@ -22,6 +22,7 @@ enum qotdctl_action {
 	QOTDCTL_GET_SIZE,
 	QOTDCTL_SET_SIZE,
 	QOTDCTL_RESET,
+	QOTDCTL_WATCH,
 };
 
 enum qotdctl_parse_result {

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,25 @@ static void slurp(const char *path, char *buf, size_t len)
  * With 'unpriv', the child gives up root first; an exec failure then exits
  * 126 and prints "exec failed" on stderr.
  */
+/*
+ * With stop_sig set, run() sends that signal once the child has printed
+ * something (or after 5 s), as a user ends qotdctl --watch.
+ */
+static int stop_sig;
+
+static void stop_when_printed(pid_t pid)
+{
+	struct stat st;
+
+	for (int i = 0; i < 500; i++) {
+		if (stat(out_path, &st) == 0 && st.st_size > 0)
+			break;
+		usleep(10000);
+	}
+	usleep(100000);	/* it is waiting in ppoll() by now, or printing */
+	kill(pid, stop_sig);
+}
+
 static void run(struct result *r, int unpriv, const char *out, const char *const args[])
 {
 	const char *argv[32];
@@ -83,6 +103,8 @@ static void run(struct result *r, int unpriv, const char *out, const char *const
 		fprintf(stderr, "exec failed: %s\n", strerror(errno));
 		_exit(126);
 	}
+	if (stop_sig)
+		stop_when_printed(pid);
 	if (waitpid(pid, &st, 0) < 0) {
 		perror("waitpid");
 		exit(2);
@@ -137,10 +159,10 @@ static void test_info_and_usage(void)
 
 	RUN(&r, "-d", "/nonexistent/qotd0");
 	expect("no action: usage on stderr, exit 1", &r, 1, "", NULL,
-	       "qotdctl: one of -g, -s and -r is required\nUsage: qotdctl ");
+	       "qotdctl: one of -g, -s, -r and -w is required\nUsage: qotdctl ");
 	RUN(&r, "-g", "-r");
 	expect("-g -r: usage on stderr, exit 1", &r, 1, "", NULL,
-	       "qotdctl: only one of -g, -s and -r can be given\nUsage: qotdctl ");
+	       "qotdctl: only one of -g, -s, -r and -w can be given\nUsage: qotdctl ");
 	RUN(&r, "-g", "-s", "512");
 	expect("-g -s 512: usage on stderr, exit 1", &r, 1, "", NULL, "Usage: qotdctl ");
 	RUN(&r, "-q");
@@ -306,6 +328,45 @@ static void test_output_errors(void)
 	       "qotdctl: write error: No space left on device\n", NULL);
 }
 
+/*
+ * --watch on files that never report POLLPRI: it prints the text up to the
+ * first NUL once and waits until a signal ends it with status 0.
+ */
+static void test_watch(void)
+{
+	static const char text[] = "A quotation\0and what follows the NUL";
+	char file[128], want[256];
+	struct result r;
+	int fd;
+
+	snprintf(file, sizeof(file), "%s/watched", tmpdir);
+	fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, text, sizeof(text) - 1) != (ssize_t)sizeof(text) - 1)
+		tap_diag("cannot write %s: %s", file, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+
+	stop_sig = SIGINT;
+	RUN(&r, "-d", file, "-w");
+	expect("-w prints the text up to the first NUL and a newline; SIGINT: exit 0", &r, 0,
+	       "A quotation\n", "", NULL);
+	stop_sig = SIGTERM;
+	RUN(&r, "--device", file, "--watch");
+	expect("--watch ends with exit 0 on SIGTERM", &r, 0, "A quotation\n", "", NULL);
+	RUN(&r, "-d", "/dev/null", "-w");
+	expect("-w on an empty file prints an empty line", &r, 0, "\n", "", NULL);
+	stop_sig = 0;
+
+	RUN(&r, "-d", "/nonexistent/qotd0", "-w");
+	expect("-w on a missing node: exit 3", &r, 3, "",
+	       "qotdctl: /nonexistent/qotd0: No such file or directory\n", NULL);
+	RUN(&r, "-d", tmpdir, "-w");
+	snprintf(want, sizeof(want), "qotdctl: read %s: Is a directory\n", tmpdir);
+	expect("-w opens read-only (a directory opens; its read fails: exit 4)", &r, 4, "",
+	       want, NULL);
+	unlink(file);
+}
+
 static void cleanup(void)
 {
 	char path[128];
@@ -344,6 +405,7 @@ int main(int argc, char *argv[])
 	test_ioctl_failures();
 	test_permissions();
 	test_output_errors();
+	test_watch();
 
 	cleanup();
 	return tap_failures ? 1 : 0;

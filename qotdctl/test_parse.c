@@ -107,7 +107,7 @@ static void test_options(void)
 	{
 		char *a[] = { "qotdctl", NULL };
 		args_case("none is a usage error", a, ARGC(a), QOTDCTL_PARSE_USAGE,
-			  "one of -g, -s and -r is required", &o);
+			  "one of -g, -s, -r and -w is required", &o);
 	}
 	{
 		char *a[] = { "qotdctl", "-g", NULL };
@@ -120,6 +120,37 @@ static void test_options(void)
 		char *a[] = { "qotdctl", "-r", NULL };
 		args_case("-r", a, ARGC(a), QOTDCTL_PARSE_OK, NULL, &o);
 		tap_check(o.action == QOTDCTL_RESET, "options: -r resets");
+	}
+	{
+		char *a[] = { "qotdctl", "-w", NULL };
+		args_case("-w", a, ARGC(a), QOTDCTL_PARSE_OK, NULL, &o);
+		tap_check(o.action == QOTDCTL_WATCH, "options: -w watches");
+	}
+	{
+		char *a[] = { "qotdctl", "--watch", "-d", "/dev/qotd1", NULL };
+		args_case("--watch -d /dev/qotd1", a, ARGC(a), QOTDCTL_PARSE_OK, NULL, &o);
+		tap_check(o.action == QOTDCTL_WATCH && strcmp(o.device, "/dev/qotd1") == 0,
+			  "options: --watch watches the device given");
+	}
+	{
+		char *a[] = { "qotdctl", "-w", "-g", NULL };
+		args_case("-w -g is a usage error", a, ARGC(a), QOTDCTL_PARSE_USAGE,
+			  "only one of -g, -s, -r and -w", &o);
+	}
+	{
+		char *a[] = { "qotdctl", "-r", "--watch", NULL };
+		args_case("-r --watch is a usage error", a, ARGC(a), QOTDCTL_PARSE_USAGE,
+			  "only one of -g, -s, -r and -w", &o);
+	}
+	{
+		char *a[] = { "qotdctl", "-s", "512", "-w", NULL };
+		args_case("-s 512 -w is a usage error", a, ARGC(a), QOTDCTL_PARSE_USAGE,
+			  "only one of -g, -s, -r and -w", &o);
+	}
+	{
+		char *a[] = { "qotdctl", "--watch=1", NULL };
+		args_case("--watch=1 (argument to a flag)", a, ARGC(a),
+			  QOTDCTL_PARSE_USAGE, "invalid option '--watch=1'", &o);
 	}
 	{
 		char *a[] = { "qotdctl", "-s", "4K", NULL };
@@ -137,22 +168,22 @@ static void test_options(void)
 	{
 		char *a[] = { "qotdctl", "-g", "-r", NULL };
 		args_case("-g -r is a usage error", a, ARGC(a), QOTDCTL_PARSE_USAGE,
-			  "only one of -g, -s and -r", &o);
+			  "only one of -g, -s, -r and -w", &o);
 	}
 	{
 		char *a[] = { "qotdctl", "-g", "-s", "512", NULL };
 		args_case("-g -s 512 is a usage error", a, ARGC(a), QOTDCTL_PARSE_USAGE,
-			  "only one of -g, -s and -r", &o);
+			  "only one of -g, -s, -r and -w", &o);
 	}
 	{
 		char *a[] = { "qotdctl", "-s", "1", "-s", "2", NULL };
 		args_case("-s twice is a usage error", a, ARGC(a), QOTDCTL_PARSE_USAGE,
-			  "only one of -g, -s and -r", &o);
+			  "only one of -g, -s, -r and -w", &o);
 	}
 	{
 		char *a[] = { "qotdctl", "-gg", NULL };
 		args_case("-gg is a usage error", a, ARGC(a), QOTDCTL_PARSE_USAGE,
-			  "only one of -g, -s and -r", &o);
+			  "only one of -g, -s, -r and -w", &o);
 	}
 	{
 		char *a[] = { "qotdctl", "-s", "junk", "-r", NULL };
@@ -272,7 +303,7 @@ static void test_options(void)
 	{
 		char *a[] = { "qotdctl", "-d", "/dev/qotd1", NULL };
 		args_case("-d without an action is a usage error", a, ARGC(a),
-			  QOTDCTL_PARSE_USAGE, "one of -g, -s and -r is required", &o);
+			  QOTDCTL_PARSE_USAGE, "one of -g, -s, -r and -w is required", &o);
 	}
 	{
 		char *a[] = { "qotdctl", "-d", "/dev/a", "-d", "/dev/b", "-g", NULL };

@@ -3,10 +3,10 @@
  * Systematic allocation failure with the kernel's fail-nth: every
  * allocation that module load, set size and discard make is failed in turn.
  *
- *   failnth [load] [load4] [ioctl]     (default: all three)
+ *   failnth [load] [load4] [ioctl] [open]     (default: all four)
  *
  * load: a load with instances=1; load4: with instances=4; ioctl: set size
- * and discard.
+ * and discard; open: an open of the node (its per-file state).
  *
  * For N = 1, 2, ...: set up the state, write N to /proc/thread-self/fail-nth,
  * make the one call, read fail-nth back (0: the Nth allocation was failed;
@@ -25,6 +25,8 @@
  *   set size  ENOMEM, with size, content, changed, allocated and the
  *   discard   module's reference count exactly as before; a call that
  *             absorbed the failure did its job
+ *   open      ENOMEM, the module's reference count as before, and the next
+ *             open works; one of the failures hit qotd's own allocation
  * Whether memory leaked is for kmemleak to say afterwards (run-all.sh).
  *
  * The first few hundred allocations of a load are the module loader's;
@@ -366,7 +368,9 @@ static int load_works(const char *params_extra, int instances, char *why, size_t
 
 /*
  * qotd's own failure sites in a load with k instances: its kcalloc() of the
- * instances, each instance's buffer, each instance's misc_register(). Their
+ * instances, each instance's inode and buffer, each instance's
+ * misc_register(). (The mount of its inodes' filesystem before them is
+ * many allocations, each of which must fail the load with ENOMEM too.) Their
  * numbers move from one load to the next, by up to twenty (a slab or KASAN's
  * stack depot that needs new pages is allocations more), so the sweep can
  * step over one. If it did, a second sweep leaves page allocations that
@@ -379,9 +383,10 @@ static int load_works(const char *params_extra, int instances, char *why, size_t
  * it is hit.
  */
 #define KEY_KCALLOC		0
-#define KEY_BUFFER(j)		(1 + (j))
-#define KEY_REGISTER(k, j)	(1 + (k) + (j))
-#define MAX_KEYS		(1 + 2 * 4)
+#define KEY_INODE(j)		(1 + 2 * (j))
+#define KEY_BUFFER(j)		(2 + 2 * (j))
+#define KEY_REGISTER(k, j)	(1 + 2 * (k) + (j))
+#define MAX_KEYS		(1 + 3 * 4)
 #define WINDOW_LOADS		96
 
 struct load_run {
@@ -404,6 +409,8 @@ static int key_of(const struct load_run *r, const struct site *s)
 	if (sscanf(s->msg, "qotd%d:", &j) == 1 && j >= 0 && j < r->instances) {
 		if (strstr(s->msg, ": cannot allocate"))
 			return KEY_BUFFER(j);
+		if (strstr(s->msg, ": cannot get an inode"))
+			return KEY_INODE(j);
 		if (strstr(s->msg, ": cannot register"))
 			return KEY_REGISTER(r->instances, j);
 		return -1;
@@ -427,7 +434,8 @@ static void key_names(const struct load_run *r, unsigned long keys, char *buf, s
 		if (key == KEY_KCALLOC)
 			snprintf(name, sizeof(name), "kcalloc");
 		else if (key < KEY_REGISTER(r->instances, 0))
-			snprintf(name, sizeof(name), "qotd%d buffer", key - KEY_BUFFER(0));
+			snprintf(name, sizeof(name), "qotd%d %s", (key - 1) / 2,
+				 key % 2 ? "inode" : "buffer");
 		else
 			snprintf(name, sizeof(name), "qotd%d misc_register",
 				 key - KEY_REGISTER(r->instances, 0));
@@ -608,7 +616,7 @@ static void site_window(const struct load_run *r, int key, unsigned int anchor,
  */
 static unsigned int test_load(int instances, unsigned int from)
 {
-	unsigned long all_keys = (1ul << (1 + 2 * instances)) - 1;
+	unsigned long all_keys = (1ul << (1 + 3 * instances)) - 1;
 	struct load_run *r = calloc(1, sizeof(*r));
 	char hit[400], missed[400];
 	unsigned int first, first_qotd, last_qotd;
@@ -955,9 +963,74 @@ static void test_ioctls(void)
 		d_force_unload();
 }
 
+/* ---- open ------------------------------------------------------------------ */
+
+static void test_open(void)
+{
+	int err, points = 0, failed_ok = 1, ref_ok = 1, after_ok = 1, in_qotd = 0, end = 0;
+	long long base_ref;
+
+	snprintf(label, sizeof(label), "[%s] open", alloc_name);
+	err = d_load(NULL);
+	if (!d_ok(!err, "%s: load", label)) {
+		d_diag("finit_module: %s", strerror(err));
+		return;
+	}
+	base_ref = d_refcnt();
+	for (unsigned int n = 1; n < 1000; n++) {
+		struct site s;
+		long left;
+		int fd, e;
+
+		kmsg_mark();
+		arm(n);
+		fd = q_open(0, O_RDONLY);
+		e = errno;
+		left = disarm();
+		kmsg_site(&s);
+		if (left != 0) {
+			end = fd >= 0;
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+		points++;
+		if (fd >= 0) {
+			close(fd);	/* absorbed: nothing to check */
+		} else if (e != ENOMEM) {
+			if (failed_ok)
+				d_diag("%s: failure %u (%s) gave %s, not ENOMEM", label, n, s.caller,
+				       strerror(e));
+			failed_ok = 0;
+		}
+		in_qotd |= !strcmp(s.qotd, "qotd_open");
+		if (d_refcnt() != base_ref) {
+			if (ref_ok)
+				d_diag("%s: after failure %u (%s) refcnt %lld, was %lld", label, n,
+				       s.caller, d_refcnt(), base_ref);
+			ref_ok = 0;
+		}
+		fd = q_open(0, O_RDONLY);
+		if (fd < 0)
+			after_ok = 0;
+		else
+			close(fd);
+	}
+	d_ok(failed_ok, "%s: every open that met a failure failed with ENOMEM (%d points)", label,
+	     points);
+	d_ok(ref_ok, "%s: a failed open leaves the module's reference count as it was", label);
+	d_ok(after_ok, "%s: the open after each failure works", label);
+	d_ok(in_qotd, "%s: a failure was injected at qotd_open's own allocation", label);
+	d_ok(end && points > 0, "%s: with the failure beyond reach the open works", label);
+	err = d_unload();
+	d_ok(!err, "%s: unload after the failures", label);
+	if (d_loaded())
+		d_force_unload();
+}
+
 int main(int argc, char **argv)
 {
-	int load = 0, load4 = 0, ioctls = 0;
+	int load = 0, load4 = 0, ioctls = 0, opens = 0;
 
 	d_init("failnth ");
 	alloc_name = d_alloc();
@@ -967,6 +1040,7 @@ int main(int argc, char **argv)
 		load = !!strstr(getenv("QOTD_FAILNTH"), "load");
 		load4 = !!strstr(getenv("QOTD_FAILNTH"), "load4");
 		ioctls = !!strstr(getenv("QOTD_FAILNTH"), "ioctl");
+		opens = !!strstr(getenv("QOTD_FAILNTH"), "open");
 	}
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "load"))
@@ -975,13 +1049,15 @@ int main(int argc, char **argv)
 			load4 = 1;
 		else if (!strcmp(argv[i], "ioctl"))
 			ioctls = 1;
+		else if (!strcmp(argv[i], "open"))
+			opens = 1;
 		else {
-			fprintf(stderr, "usage: %s [load] [load4] [ioctl]\n", argv[0]);
+			fprintf(stderr, "usage: %s [load] [load4] [ioctl] [open]\n", argv[0]);
 			return 2;
 		}
 	}
-	if (!load && !load4 && !ioctls)
-		load = load4 = ioctls = 1;
+	if (!load && !load4 && !ioctls && !opens)
+		load = load4 = ioctls = opens = 1;
 
 	if (!d_ok(setup_injection() == 0, "[%s] fail-nth, failslab and fail_page_alloc set up to fail any allocation",
 		  alloc_name)) {
@@ -1018,6 +1094,8 @@ int main(int argc, char **argv)
 	}
 	if (ioctls)
 		test_ioctls();
+	if (opens)
+		test_open();
 	restore_injection();
 	return d_done();
 }

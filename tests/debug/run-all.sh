@@ -5,10 +5,11 @@
 #
 #   kunit     load qotd.ko once: its KUnit suite runs; one result per case
 #   guest     the whole guest suite, /tests/run-all.sh (every strategy)
-#   failnth   every allocation of load, set size and discard failed in
+#   failnth   every allocation of load, set size, discard and open failed in
 #             turn (failnth), for each allocation strategy (a load with
 #             instances=4 for the first only)
-#   stress    several processes, four instances, signals (stress)
+#   stress    several processes, four instances, signals (stress), with
+#             alloc=auto and with alloc=umem, where mappers join in
 #   cycles    200 load/unload cycles of four kinds (cycles)
 #   loadrace  loads with instances=4 failed at each of qotd's allocations
 #             while another process opens the nodes (loadrace)
@@ -196,16 +197,18 @@ if want failnth; then
 	# instances=4 with the first strategy only: the strategy changes
 	# nothing but the buffer allocation, which instances=1 covers.
 	# QOTD_FAILNTH (e.g. "ioctl") picks the parts, for every strategy.
-	ops=${QOTD_FAILNTH:-load load4 ioctl}
+	ops=${QOTD_FAILNTH:-load load4 ioctl open}
 	for s in $allocs; do
 		# shellcheck disable=SC2086 # words
 		QOTD_INSMOD_ARGS="alloc=$s" run "failnth [$s]" "$dir/failnth" $ops
-		ops=${QOTD_FAILNTH:-load ioctl}
+		ops=${QOTD_FAILNTH:-load ioctl open}
 	done
 	kmemleak_check "fault injection"
 fi
 if want stress; then
-	QOTD_INSMOD_ARGS="alloc=auto" run stress "$dir/stress" "${QOTD_STRESS_SECONDS:-24}"
+	# auto: slab and pages in one run; umem: with mappers as well.
+	QOTD_INSMOD_ARGS="alloc=auto" run "stress [auto]" "$dir/stress" "${QOTD_STRESS_SECONDS:-24}"
+	QOTD_INSMOD_ARGS="alloc=umem" run "stress [umem]" "$dir/stress" "${QOTD_STRESS_SECONDS:-24}"
 	kmemleak_check "the stress test"
 fi
 if want cycles; then

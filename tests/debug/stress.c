@@ -13,7 +13,10 @@
  * new one. A blocker process holds an instance's lock for 1 to 20 ms at a
  * time: its writes come from a page that userfaultfd leaves missing until
  * its other thread fills it, so the others queue on that lock, where the
- * signals find them.
+ * signals find them. Under alloc=umem two mappers map instances, load and
+ * store bytes through the mappings, and read(2) and write(2) with a
+ * mapping of the same instance as the user buffer, while the others
+ * resize and discard under them.
  *
  * Every byte a worker writes at offset o is pat(w, o), a value no other
  * offset would get from w and never zero or ASCII; resizes keep offsets and
@@ -21,7 +24,8 @@
  * at offset o is 0, the quotation's byte o, or pat(w, o) for some worker w,
  * whatever the interleaving. Checked as it runs: that, sizes and lengths in
  * range, only the expected errors (EINTR only for workers without
- * SA_RESTART). Every process must end within 30 s of the stop; one that
+ * SA_RESTART); through a mapping, the same for every byte loaded, and
+ * SIGBUS never on the first page (the size is never below one byte). Every process must end within 30 s of the stop; one that
  * does not is shown with its kernel stack and killed, so that a lock that
  * is never released fails this test instead of hanging the guest. Checked
  * once all have stopped: each instance is consistent (ioctl and sysfs sizes
@@ -35,6 +39,7 @@
 #include <fcntl.h>
 #include <linux/userfaultfd.h>
 #include <poll.h>
+#include <setjmp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -54,6 +59,8 @@
 #define NWORKERS 6		/* even: restart, odd: no restart */
 #define MORTAL_FIRST 4		/* workers 4 and 5 get killed and restarted */
 #define BLOCKER NWORKERS	/* its pattern index */
+#define NMAPPERS 2
+#define MAPPER0 (BLOCKER + 1)	/* the first mapper's pattern index */
 #define PAGE 4096
 #define MAXSZ 65536
 #define IOMAX 70000
@@ -67,18 +74,20 @@ static const char *const op_names[NOPS] = {
 	"reopen",
 };
 
-enum check { C_CONTENT, C_RESULT, C_ERRNO, C_EINTR, NCHECKS };
+enum check { C_CONTENT, C_RESULT, C_ERRNO, C_EINTR, C_MAPPED, NCHECKS };
 static const char *const check_names[NCHECKS] = {
 	[C_CONTENT] = "every byte read is zero, the quotation's or a worker's pattern for its offset",
 	[C_RESULT] = "every result is in range (lengths, offsets, sizes from the set, sysfs values)",
 	[C_ERRNO] = "no call fails other than as expected (ENOSPC, EINVAL for seeks past the end, EINTR)",
 	[C_EINTR] = "workers with SA_RESTART never see EINTR",
+	[C_MAPPED] = "through mappings: every byte loaded is valid for its offset, the first page never raises SIGBUS",
 };
 
 struct shared {
 	volatile int stop;
 	pid_t pids[NWORKERS];
 	unsigned long ops[NOPS], eintr, signals, kills, restarts, holds;
+	unsigned long maps, loads, stores, self_io, sigbus;
 	double held;
 	unsigned long errors[NCHECKS];
 	int have_first[NCHECKS];
@@ -111,7 +120,7 @@ static int byte_ok(uint64_t o, unsigned char b)
 {
 	if (!b || (o < QOTD_INIT_SIZE && b == d_initial[o]))
 		return 1;
-	for (int w = 0; w <= BLOCKER; w++)
+	for (int w = 0; w < MAPPER0 + NMAPPERS; w++)
 		if (b == pat(w, o))
 			return 1;
 	return 0;
@@ -370,6 +379,120 @@ static void blocker(void)
 	_exit(0);
 }
 
+/*
+ * Loads and stores through a mapping that a resize may cut short: a page
+ * wholly past the end raises SIGBUS, which ends the access here.
+ */
+static sigjmp_buf bus_env;
+
+static void on_bus(int sig)
+{
+	(void)sig;
+	siglongjmp(bus_env, 1);
+}
+
+static int mapped_load(volatile unsigned char *p, unsigned char *val)
+{
+	if (sigsetjmp(bus_env, 1))
+		return -1;
+	*val = *p;
+	return 0;
+}
+
+static int mapped_store(volatile unsigned char *p, unsigned char val)
+{
+	if (sigsetjmp(bus_env, 1))
+		return -1;
+	*p = val;
+	return 0;
+}
+
+static void mapper(int index)
+{
+	unsigned int seed = (unsigned int)getpid() * 2654435761u + (unsigned int)index;
+	struct sigaction sa;
+	int fds[NINST];
+
+	me = MAPPER0 + index;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_bus;
+	sigaction(SIGBUS, &sa, NULL);
+	for (int k = 0; k < NINST; k++) {
+		fds[k] = q_open(k, O_RDWR);
+		if (fds[k] < 0)
+			fail(C_ERRNO, "mapper %d: open qotd%d: %s", index, k, strerror(errno));
+	}
+	while (!sh->stop) {
+		int k = (int)(rand_r(&seed) % NINST);
+		unsigned char *m = fds[k] < 0 ? MAP_FAILED :
+				   mmap(NULL, MAXSZ, PROT_READ | PROT_WRITE, MAP_SHARED, fds[k], 0);
+
+		if (m == MAP_FAILED) {
+			fail(C_ERRNO, "mapper %d: mmap of qotd%d: %s", index, k, strerror(errno));
+			break;
+		}
+		__atomic_add_fetch(&sh->maps, 1, __ATOMIC_RELAXED);
+		for (int i = 0; i < 200 && !sh->stop; i++) {
+			uint64_t o = rand_r(&seed) % MAXSZ, len = 1 + rand_r(&seed) % 512;
+			unsigned char b;
+			ssize_t n;
+
+			/* Half of them in the first page, which always exists. */
+			if (rand_r(&seed) % 2)
+				o %= PAGE;
+			switch (rand_r(&seed) % 4) {
+			case 0:
+				if (mapped_load(m + o, &b)) {
+					__atomic_add_fetch(&sh->sigbus, 1, __ATOMIC_RELAXED);
+					if (o < PAGE)
+						fail(C_MAPPED, "mapper %d: SIGBUS loading byte %llu of qotd%d",
+						     index, (unsigned long long)o, k);
+				} else if (!byte_ok(o, b)) {
+					fail(C_MAPPED, "mapper %d: byte 0x%02x at offset %llu of qotd%d",
+					     index, b, (unsigned long long)o, k);
+				}
+				__atomic_add_fetch(&sh->loads, 1, __ATOMIC_RELAXED);
+				break;
+			case 1:
+				if (mapped_store(m + o, pat(me, o))) {
+					__atomic_add_fetch(&sh->sigbus, 1, __ATOMIC_RELAXED);
+					if (o < PAGE)
+						fail(C_MAPPED, "mapper %d: SIGBUS storing byte %llu of qotd%d",
+						     index, (unsigned long long)o, k);
+				}
+				__atomic_add_fetch(&sh->stores, 1, __ATOMIC_RELAXED);
+				break;
+			default:
+				/*
+				 * The device's bytes o.. to and from the same
+				 * offsets of the first mapped page: the user
+				 * buffer is the device itself, and every byte
+				 * stays at its offset.
+				 */
+				o %= PAGE;
+				if (o + len > PAGE)
+					len = PAGE - o;
+				if (rand_r(&seed) % 2) {
+					n = pwrite(fds[k], m + o, len, (off_t)o);
+					if (n < 0)
+						failed_call("pwrite from a mapping", k, errno, ENOSPC);
+				} else {
+					n = pread(fds[k], m + o, len, (off_t)o);
+					if (n < 0)
+						failed_call("pread into a mapping", k, errno, 0);
+				}
+				if (n > (ssize_t)len)
+					fail(C_RESULT, "mapper %d: I/O of %llu bytes through a mapping gave %zd",
+					     index, (unsigned long long)len, n);
+				__atomic_add_fetch(&sh->self_io, 1, __ATOMIC_RELAXED);
+				break;
+			}
+		}
+		munmap(m, MAXSZ);
+	}
+	_exit(0);
+}
+
 static pid_t spawn_worker(int w)
 {
 	pid_t pid = fork();
@@ -486,8 +609,9 @@ int main(int argc, char **argv)
 {
 	unsigned int secs = argc > 1 ? (unsigned int)atoi(argv[1]) : 24;
 	int err, died = 0, consistent = 1, nchanged = 0, restored = 1;
+	int mappers = strcmp(d_alloc(), "umem") ? 0 : NMAPPERS;
+	pid_t sig_pid, blk_pid, map_pids[NMAPPERS];
 	unsigned long total = 0;
-	pid_t sig_pid, blk_pid;
 	double t0, t1;
 	long long ref;
 
@@ -519,6 +643,11 @@ int main(int argc, char **argv)
 	blk_pid = fork();
 	if (blk_pid == 0)
 		blocker();
+	for (int i = 0; i < mappers; i++) {
+		map_pids[i] = fork();
+		if (map_pids[i] == 0)
+			mapper(i);
+	}
 
 	/* Kill a mortal worker now and then, and start a new one. */
 	for (unsigned int tick = 0; d_now() - t0 < secs; tick++) {
@@ -561,6 +690,13 @@ int main(int argc, char **argv)
 			died++;
 			d_diag("the blocker ended badly (status 0x%x)", status);
 		}
+		for (int i = 0; i < mappers; i++) {
+			if (map_pids[i] < 0 || reap(map_pids[i], "a mapper", &status) < 0 ||
+			    !WIFEXITED(status) || WEXITSTATUS(status)) {
+				died++;
+				d_diag("mapper %d ended badly (status 0x%x)", i, status);
+			}
+		}
 	}
 	t1 = d_now();
 
@@ -573,6 +709,14 @@ int main(int argc, char **argv)
 	       sh->kills);
 	d_diag("the blocker held a lock %lu times, %.1f s in all, while the others queued",
 	       sh->holds, sh->held);
+	if (mappers) {
+		d_diag("%d mappers: %lu mappings, %lu loads, %lu stores, %lu reads and writes through them, %lu SIGBUS past the end",
+		       mappers, sh->maps, sh->loads, sh->stores, sh->self_io, sh->sigbus);
+		d_ok(sh->maps && sh->loads && sh->stores && sh->self_io,
+		     "the mappers made progress (%lu mappings)", sh->maps);
+	} else {
+		d_diag("no mappers: alloc=%s cannot be mapped", d_alloc());
+	}
 	d_ok(!died, "every worker ran until stopped or killed");
 	d_ok(!stuck, "every process ended within %d s of the stop (%d did not)", REAP_SECS, stuck);
 	d_ok(total > 0 && sh->ops[O_WRITE] && sh->ops[O_SSZ] && sh->ops[O_DISCARD] && sh->holds,

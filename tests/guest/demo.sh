@@ -91,6 +91,19 @@ run "qotdctl -s 12x"
 explain "... and the driver refuses a size above its max_size parameter (exit status 4)."
 run "qotdctl -s $(($(cat /sys/module/qotd/parameters/max_size 2>/dev/null || echo 65536) + 1))"
 
+explain "qotdctl -w watches the device: it prints the quotation now, and again each time the device changes. It runs in the background while another command writes."
+echo "# qotdctl -w &"
+qotdctl -w &
+watcher=$!
+sleep 1
+run "printf 'Simplicity is prerequisite for reliability. - Edsger Dijkstra\\n\\000' > /dev/qotd0"
+sleep 1
+echo "# kill -INT \$!"
+kill -INT "$watcher"
+wait "$watcher"
+rc=$?
+[ "$rc" -eq 0 ] || echo "[exit status $rc]"
+
 explain "Discard the changes: the initial quotation and size come back."
 run "qotdctl -r"
 run "qotdctl -g"

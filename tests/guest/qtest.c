@@ -3,6 +3,8 @@
  * What the guest tests share: module, nodes, sysfs, ioctls, memory, log.
  */
 #include <ctype.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -524,4 +527,45 @@ void q_msleep(unsigned int ms)
 
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
+}
+
+static sigjmp_buf probe_env;
+static volatile sig_atomic_t probe_sig;
+
+static void probe_fault(int sig)
+{
+	probe_sig = sig;
+	siglongjmp(probe_env, 1);
+}
+
+int q_probe(volatile unsigned char *p, int write)
+{
+	struct sigaction sa, old_bus, old_segv;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = probe_fault;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &old_bus);
+	sigaction(SIGSEGV, &sa, &old_segv);
+	probe_sig = 0;
+	if (!sigsetjmp(probe_env, 1)) {
+		unsigned char c = *p;
+
+		if (write)
+			*p = c;
+	}
+	sigaction(SIGBUS, &old_bus, NULL);
+	sigaction(SIGSEGV, &old_segv, NULL);
+	return probe_sig;
+}
+
+int q_devnum(int k, unsigned int *maj, unsigned int *min)
+{
+	struct stat st;
+
+	if (stat(q_node(k), &st) || !S_ISCHR(st.st_mode))
+		return -1;
+	*maj = major(st.st_rdev);
+	*min = minor(st.st_rdev);
+	return 0;
 }

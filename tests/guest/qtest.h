@@ -110,6 +110,15 @@ int q_count_lines(const char *text, const char *needle);
  */
 int q_init_on_alloc(void);
 
+/*
+ * Touch the byte at p (a load, then a store of the same value if write):
+ * 0 if that worked, else the signal it raised (SIGBUS, SIGSEGV).
+ */
+int q_probe(volatile unsigned char *p, int write);
+
+/* The minor number of /dev/qotdK and its major, or -1 (from stat). */
+int q_devnum(int k, unsigned int *major, unsigned int *minor);
+
 /* Sleep for ms milliseconds. */
 void q_msleep(unsigned int ms);
 

@@ -112,7 +112,10 @@ mapfile -t attrs < <(grep -h -o -E '\bDEVICE_ATTR(_RO|_RW|_WO|_ADMIN_RO|_ADMIN_R
 	sed -E 's/.*\([[:space:]]*//' | sort -u)
 require "sysfs attribute" "$(section "$text4" "SYSFS ATTRIBUTES")" "qotd(4) SYSFS ATTRIBUTES" "${attrs[@]}"
 
-mapfile -t errnos < <(grep -h -o -E -- '-E[A-Z0-9]{2,}\b' "${driver_c[@]}" | sed 's/^-//' | sort -u)
+# An errno the code only compares a result with (err != -EBUSY) is not one
+# it returns.
+mapfile -t errnos < <(grep -h -o -E -- '([!=]=[[:space:]]*)?-E[A-Z0-9]{2,}\b' "${driver_c[@]}" |
+	grep -v '^[!=]=' | sed 's/^-//' | sort -u)
 require "errno the driver returns" "$(section "$text4" ERRORS)" "qotd(4) ERRORS" "${errnos[@]}"
 
 # qotdctl: the struct option table and the getopt_long option string.
