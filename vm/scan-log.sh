@@ -42,6 +42,26 @@ fi
 
 # CRs come from the serial console; drop them once.
 text=$(tr -d '\r' <"$log")
+
+# One kernel warning is not a finding: when fault injection fails an
+# allocation inside the kernel's own registration of a module's trace
+# events (trace_define_field_ext() from event_define_fields(), while the
+# module loads), the kernel says WARN_ON_ONCE where it could say ENOMEM, and
+# the load carries on without those fields. It is excused only within 80
+# lines after fault injection's "forcing a failure", so a real warning
+# there, with nothing injected, still fails the run.
+excused=$(awk '
+	/FAULT_INJECTION: forcing a failure/ { injected = NR }
+	/WARNING: .* at kernel\/trace\/trace_events\.c:[0-9]+ event_define_fields/ &&
+	    injected && NR - injected <= 80 { print NR }' <<<"$text")
+if [ -n "$excused" ]; then
+	while read -r n; do
+		echo "# $name: excused, after an injected allocation failure: $(sed -n "${n}p" <<<"$text")"
+	done <<<"$excused"
+	text=$(awk -v lines="$(tr '\n' ' ' <<<"$excused")" '
+		BEGIN { split(lines, l, " "); for (i in l) skip[l[i]] = 1 }
+		!(NR in skip)' <<<"$text")
+fi
 clean=1
 for entry in "${kinds[@]}"; do
 	kind=${entry%%|*} re=${entry#*|}
