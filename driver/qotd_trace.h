@@ -109,12 +109,16 @@ TRACE_EVENT(qotd_alloc,
 		  __entry->site, __entry->ok)
 );
 
-/* A buffer given back; bytes as in qotd_alloc. */
+/*
+ * A buffer of @size bytes about to be given back; bytes as in qotd_alloc,
+ * worked out only when the event is enabled.
+ */
 TRACE_EVENT(qotd_free,
 
-	TP_PROTO(const char *dev, size_t bytes),
+	TP_PROTO(const char *dev, const void *buf, size_t size,
+		 enum qotd_alloc strategy),
 
-	TP_ARGS(dev, bytes),
+	TP_ARGS(dev, buf, size, strategy),
 
 	TP_STRUCT__entry(
 		__array(char, dev, QOTD_TRACE_NAME_LEN)
@@ -123,7 +127,7 @@ TRACE_EVENT(qotd_free,
 
 	TP_fast_assign(
 		strscpy(__entry->dev, dev, QOTD_TRACE_NAME_LEN);
-		__entry->bytes = bytes;
+		__entry->bytes = qotd_buf_footprint(buf, size, strategy);
 	),
 
 	TP_printk("dev=%s bytes=%zu", __entry->dev, __entry->bytes)
