@@ -14,8 +14,9 @@
  *   success   (the failure was absorbed, e.g. by the vmalloc fallback)
  *             the events of a call that worked, qotd_alloc with ok=1 and
  *             the bytes that allocated then shows
- * The loop ends at the first N the call does not reach. At least one N
- * must have made the call fail, or nothing was tested.
+ * The loop ends at the first N the call does not reach. Some N must have
+ * made some call fail, or nothing was tested (a large kmem or auto resize
+ * alone may not fail: its vmalloc fallback absorbs any one failure).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -162,8 +163,11 @@ static const char *const *success_events(int discard, uint64_t from, uint64_t to
 	return want;
 }
 
-/* One operation from one state, failed at each allocation in turn. */
-static void test_op(int fd, int discard, uint64_t from, int written, uint64_t to)
+/*
+ * One operation from one state, failed at each allocation in turn; returns
+ * how many of the failures made the call fail.
+ */
+static int test_op(int fd, int discard, uint64_t from, int written, uint64_t to)
 {
 	char label[160], alloc_ok0[200];
 	const char *const failed_want[] = { alloc_ok0, NULL };
@@ -187,7 +191,7 @@ static void test_op(int fd, int discard, uint64_t from, int written, uint64_t to
 
 		if (set_state(fd, from, written)) {
 			tap_ok(0, "%s: set up the state for N=%u: %s", label, n, strerror(errno));
-			return;
+			return failed;
 		}
 		state_take(fd, &before);
 		qt_clear();
@@ -211,11 +215,10 @@ static void test_op(int fd, int discard, uint64_t from, int written, uint64_t to
 		}
 		if (err == ENOMEM) {
 			failed++;
-			/* Reported per point, but only the failing ones, and few. */
-			if (bad_failed < 3 && !qt_expect(ev, nev, failed_want,
-							 "%s: N=%u failed: qotd_alloc ok=0 bytes=0 alone",
-							 label, n))
-				bad_failed++;
+			/* A point is reported only when it is wrong, the first few. */
+			if (!qt_matches(ev, nev, failed_want) && bad_failed++ < 3)
+				qt_expect(ev, nev, failed_want,
+					  "%s: N=%u failed: qotd_alloc ok=0 bytes=0 alone", label, n);
 			if (!state_same(&before, &after)) {
 				bad_state++;
 				tap_diag("N=%u: ENOMEM but the state changed (size %llu -> %llu, changed %lld -> %lld, allocated %lld -> %lld)",
@@ -224,12 +227,15 @@ static void test_op(int fd, int discard, uint64_t from, int written, uint64_t to
 					 after.changed, before.allocated, after.allocated);
 			}
 		} else if (!err) {
+			const char *const *want = success_events(discard, from, to, written,
+								 after.allocated,
+								 before.allocated);
+
 			absorbed++;
-			if (bad_absorbed < 3 &&
-			    !qt_expect(ev, nev, success_events(discard, from, to, written,
-							       after.allocated, before.allocated),
-				       "%s: N=%u absorbed: the events of a call that worked", label, n))
-				bad_absorbed++;
+			if (!qt_matches(ev, nev, want) && bad_absorbed++ < 3)
+				qt_expect(ev, nev, want,
+					  "%s: N=%u absorbed: the events of a call that worked", label,
+					  n);
 		} else {
 			tap_ok(0, "%s: N=%u failed with %s, not ENOMEM", label, n, strerror(err));
 		}
@@ -237,23 +243,30 @@ static void test_op(int fd, int discard, uint64_t from, int written, uint64_t to
 	tap_diag("%s: %d failure points made the call fail, %d were absorbed", label, failed,
 		 absorbed);
 	tap_ok(reached, "%s: the call was run past its last allocation", label);
-	tap_ok(failed > 0 && !bad_failed,
-	       "D19: %s: each of %d injected failures that gave ENOMEM recorded qotd_alloc ok=0 bytes=0 and nothing else",
-	       label, failed);
-	tap_ok(failed > 0 && !bad_state,
-	       "%s: each of %d ENOMEM left size, content, changed, allocated and refcnt as they were",
-	       label, failed);
+	/*
+	 * A slab attempt with a vmalloc fallback absorbs any one failure:
+	 * then no point fails the call, and main() sees that some other did.
+	 */
+	if (failed) {
+		tap_ok(!bad_failed,
+		       "D19: %s: each of %d injected failures that gave ENOMEM recorded qotd_alloc ok=0 bytes=0 and nothing else",
+		       label, failed);
+		tap_ok(!bad_state,
+		       "%s: each of %d ENOMEM left size, content, changed, allocated and refcnt as they were",
+		       label, failed);
+	}
 	if (absorbed)
 		tap_ok(!bad_absorbed,
 		       "D19: %s: each of %d absorbed failures recorded the events of a call that worked",
 		       label, absorbed);
+	return failed;
 }
 
 int main(int argc, char **argv)
 {
 	char why[200];
 	const char *root;
-	int fd, err;
+	int fd, err, failed;
 
 	tap_init(argc, argv);
 	alloc_name = d_alloc();
@@ -284,9 +297,11 @@ int main(int argc, char **argv)
 		    q_node(0)))
 		goto out_unload;
 
-	test_op(fd, 0, QOTD_INIT_SIZE, 0, 4096);
-	test_op(fd, 0, QOTD_INIT_SIZE, 1, 100000);
-	test_op(fd, 1, 4097, 1, QOTD_INIT_SIZE);
+	failed = test_op(fd, 0, QOTD_INIT_SIZE, 0, 4096);
+	failed += test_op(fd, 0, QOTD_INIT_SIZE, 1, 100000);
+	failed += test_op(fd, 1, 4097, 1, QOTD_INIT_SIZE);
+	tap_ok(failed > 0, "D19: [%s] fail-nth made %d of these calls fail with ENOMEM (none: nothing was tested)",
+	       alloc_name, failed);
 
 	q_discard(fd);
 	close(fd);

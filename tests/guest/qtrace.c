@@ -240,6 +240,21 @@ static int matches(const struct qt_event *e, const char *want, char *why, size_t
 	return 1;
 }
 
+int qt_matches(const struct qt_event *ev, int n, const char *const want[])
+{
+	char why[300];
+	int nwant = 0;
+
+	while (want[nwant])
+		nwant++;
+	if (n != nwant)
+		return 0;
+	for (int i = 0; i < n; i++)
+		if (!matches(&ev[i], want[i], why, sizeof(why)))
+			return 0;
+	return 1;
+}
+
 int qt_expect(const struct qt_event *ev, int n, const char *const want[],
 	      const char *fmt, ...)
 {

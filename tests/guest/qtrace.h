@@ -55,6 +55,8 @@ const char *qt_field(const struct qt_event *e, const char *key);
  */
 int qt_expect(const struct qt_event *ev, int n, const char *const want[],
 	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The same, silently: whether the events are exactly these. */
+int qt_matches(const struct qt_event *ev, int n, const char *const want[]);
 /* Show events as comments. */
 void qt_show(const struct qt_event *ev, int n);
 
