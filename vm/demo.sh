@@ -39,6 +39,14 @@ fi
 [ -n "$load_kernel" ] || exit 0
 [ -n "$load_kdir" ] || { echo "demo: DEMO_LOAD_KERNEL needs DEMO_LOAD_KDIR, its build tree" >&2; exit 2; }
 
+# A kernel built here refuses unsigned modules: the guest's are signed
+# with its own key (vm/prepare-guest.sh takes QOTD_SIGN_KEY/_CERT).
+if [ -z "${QOTD_SIGN_KEY:-}" ] && [ -f "$load_kdir/certs/signing_key.pem" ] &&
+	[ -f "$load_kdir/certs/signing_key.x509" ]; then
+	export QOTD_SIGN_KEY=$load_kdir/certs/signing_key.pem
+	export QOTD_SIGN_CERT=$load_kdir/certs/signing_key.x509
+fi
+
 echo
 echo "== The load's allocation, traced on a kernel that can: $load_kernel"
 QOTD_APPEND="qotddemo=load${QOTD_APPEND:+ $QOTD_APPEND}" \
