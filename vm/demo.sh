@@ -24,6 +24,7 @@ cache=${QOTD_CACHE:-/var/cache/qotd}
 load_kernel=${DEMO_LOAD_KERNEL:-} load_kdir=${DEMO_LOAD_KDIR:-}
 if [ -z "$load_kernel" ] && [ -x "$root/vm/kernels/build.sh" ]; then
 	for d in $(ls -dt "$cache"/kernel-7.3/*/ 2>/dev/null); do
+		d=${d%/}
 		if [ -f "$d/bzImage" ] && [ -f "$d/tree/Makefile" ]; then
 			load_kernel=$d/bzImage load_kdir=$d/tree
 			break
