@@ -9,7 +9,9 @@
 #                     line, non-zero exit on any failure
 #   make check-quick  host checks and the guest suite on Debian's kernel
 #   make check-debug  the debug kernel stage alone
-#   make demo         boot the guest and run the tutorial's session, live
+#   make demo         boot the guest and run the tutorial's session, live,
+#                     with the driver's trace events; then the load's own
+#                     allocation on a kernel that can trace it (vm/demo.sh)
 #   make vm           boot the guest with the module loaded, into a shell
 #                     (Ctrl-A x leaves QEMU)
 #   make clean        remove build/
@@ -19,6 +21,8 @@
 #   KDIR     kernel build tree; default: /lib/modules/$(KVER)/build
 #   KERNEL   kernel image the guest boots; default: /boot/vmlinuz-$(KVER)
 #   TIMEOUT  seconds before a guest that has not finished is killed (600)
+#   DEMO_LOAD_KERNEL, DEMO_LOAD_KDIR  image and build tree of the kernel on
+#            which make demo traces the load (default: a built 7.3 line)
 #
 # Everything built goes under build/. Packages come from vm/deps.sh, which
 # every target runs first: it does nothing when all is installed.
@@ -32,6 +36,7 @@ KVER ?= $(shell vm/kver.sh 2>/dev/null)
 KDIR ?= /lib/modules/$(KVER)/build
 KERNEL ?= /boot/vmlinuz-$(KVER)
 TIMEOUT ?= $(or $(QOTD_TIMEOUT),600)
+export DEMO_LOAD_KERNEL DEMO_LOAD_KDIR
 export QOTD_TIMEOUT := $(TIMEOUT)
 
 # The stages of a check. Each prints TAP on stdout and progress on stderr;
@@ -74,7 +79,7 @@ check-quick: deps
 
 # In build/demo/ and build/vm/, apart from a check that may be running.
 demo: deps
-	@vm/interactive.sh demo demo $(KERNEL) $(KDIR)
+	@vm/demo.sh $(KERNEL) $(KDIR)
 
 vm: deps
 	@vm/interactive.sh shell vm $(KERNEL) $(KDIR)

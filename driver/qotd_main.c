@@ -33,6 +33,7 @@
 
 #include "qotd.h"
 #include "qotd_compat.h"
+#include "qotd_trace.h"
 
 #define QOTD_MAX_INSTANCES	64
 #define QOTD_MAX_SIZE_LIMIT	SZ_1G
@@ -192,14 +193,18 @@ static int qotd_lock_exclusive(struct qotd_dev *qd)
 static void qotd_set_changed(struct qotd_dev *qd)
 {
 	if (!test_bit(QOTD_CHANGED, &qd->state) &&
-	    !test_and_set_bit(QOTD_CHANGED, &qd->state))
+	    !test_and_set_bit(QOTD_CHANGED, &qd->state)) {
 		__module_get(THIS_MODULE);
+		trace_qotd_changed(qd->name, true);
+	}
 }
 
 static void qotd_clear_changed(struct qotd_dev *qd)
 {
-	if (test_and_clear_bit(QOTD_CHANGED, &qd->state))
+	if (test_and_clear_bit(QOTD_CHANGED, &qd->state)) {
+		trace_qotd_changed(qd->name, false);
 		module_put(THIS_MODULE);
+	}
 }
 
 /*
@@ -229,6 +234,25 @@ static void qotd_install(struct qotd_dev *qd, void *buf, size_t size,
 	qd->buf = buf;
 	WRITE_ONCE(qd->size, size);
 	WRITE_ONCE(qd->allocated, qotd_buf_footprint(buf, size, alloc_mode));
+}
+
+/* A new buffer for @qd, traced with the operation that asks for it. */
+static inline void *qotd_alloc_buf(struct qotd_dev *qd, size_t size,
+				   gfp_t gfp, enum qotd_site site)
+{
+	void *buf = qotd_buf_alloc(size, alloc_mode, gfp);
+
+	trace_qotd_alloc(qd->name, buf, size, alloc_mode, gfp, site);
+	return buf;
+}
+
+/* Free a buffer of @size bytes of @qd, traced; NULL is ignored. */
+static inline void qotd_free_buf(struct qotd_dev *qd, void *buf, size_t size)
+{
+	if (!buf)
+		return;
+	trace_qotd_free(qd->name, buf, size, alloc_mode);
+	qotd_buf_free(buf, size, alloc_mode);
 }
 
 /* Put the initial quotation into a buffer of the initial size. */
@@ -397,7 +421,7 @@ static int qotd_set_size(struct qotd_dev *qd, const void __user *argp,
 		return -EINVAL;
 
 	/* Allocate before taking the lock: this may sleep for memory. */
-	buf = qotd_buf_alloc(size, alloc_mode, QOTD_GFP_IOCTL);
+	buf = qotd_alloc_buf(qd, size, QOTD_GFP_IOCTL, QOTD_SITE_RESIZE);
 	if (!buf)
 		return -ENOMEM;
 
@@ -407,17 +431,18 @@ static int qotd_set_size(struct qotd_dev *qd, const void __user *argp,
 	qotd_begin_replace(qd);
 	memcpy(buf, qd->buf, min_t(size_t, qd->size, size));
 	qotd_install(qd, buf, size, &old);
+	trace_qotd_resize(qd->name, old.size, size);
 	qotd_set_changed(qd);
 	qotd_count_change(qd);
 	qotd_end_replace(qd);
 	up_write(&qd->lock);
 	qotd_notify(qd);
 
-	qotd_buf_free(old.buf, old.size, alloc_mode);
+	qotd_free_buf(qd, old.buf, old.size);
 	return 0;
 
 out_free_buffer:
-	qotd_buf_free(buf, size, alloc_mode);
+	qotd_free_buf(qd, buf, size);
 	return ret;
 }
 
@@ -430,8 +455,8 @@ static int qotd_discard(struct qotd_dev *qd)
 again:
 	/* A hint only: the size is checked again under the lock. */
 	if (!buf && READ_ONCE(qd->size) != QOTD_INIT_SIZE) {
-		buf = qotd_buf_alloc(QOTD_INIT_SIZE, alloc_mode,
-				     QOTD_GFP_IOCTL);
+		buf = qotd_alloc_buf(qd, QOTD_INIT_SIZE, QOTD_GFP_IOCTL,
+				     QOTD_SITE_DISCARD);
 		if (!buf)
 			return -ENOMEM;
 	}
@@ -444,6 +469,7 @@ again:
 		up_write(&qd->lock);
 		goto again;
 	}
+	trace_qotd_discard(qd->name, qd->size, !!buf);
 	/*
 	 * Also at the initial size: the refill must not race stores through
 	 * a mapping, and a store after it must fault to mark changed again.
@@ -460,11 +486,11 @@ again:
 	up_write(&qd->lock);
 	qotd_notify(qd);
 
-	qotd_buf_free(old.buf, old.size, alloc_mode);
+	qotd_free_buf(qd, old.buf, old.size);
 	return 0;
 
 out_free_buffer:
-	qotd_buf_free(buf, QOTD_INIT_SIZE, alloc_mode);
+	qotd_free_buf(qd, buf, QOTD_INIT_SIZE);
 	return ret;
 }
 
@@ -721,7 +747,7 @@ static void qotd_teardown(struct qotd_dev *qd)
 	if (qd->flags & QOTD_HAVE_NODE)
 		misc_deregister(&qd->misc);
 	if (qd->flags & QOTD_HAVE_BUFFER)
-		qotd_buf_free(qd->buf, qd->size, alloc_mode);
+		qotd_free_buf(qd, qd->buf, qd->size);
 	if (qd->flags & QOTD_HAVE_INODE)
 		iput(qd->inode);
 	qd->flags = 0;
@@ -752,7 +778,7 @@ static int qotd_setup(struct qotd_dev *qd, unsigned int index)
 	qd->flags |= QOTD_HAVE_INODE;
 
 	/* Load must not sleep for memory: fail at once if it is short. */
-	buf = qotd_buf_alloc(QOTD_INIT_SIZE, alloc_mode, QOTD_GFP_LOAD);
+	buf = qotd_alloc_buf(qd, QOTD_INIT_SIZE, QOTD_GFP_LOAD, QOTD_SITE_LOAD);
 	if (!buf) {
 		pr_warn("%s: cannot allocate a %d-byte buffer\n", qd->name,
 			QOTD_INIT_SIZE);

@@ -8,6 +8,9 @@
 #   failnth   every allocation of load, set size, discard and open failed in
 #             turn (failnth), for each allocation strategy (a load with
 #             instances=4 for the first only)
+#   failtrace the trace of a failed allocation: each allocation of a set
+#             size and a discard failed in turn with qotd's events on,
+#             for each allocation strategy (failtrace)
 #   stress    several processes, four instances, signals (stress), with
 #             alloc=auto and with alloc=umem, where mappers join in
 #   cycles    200 load/unload cycles of four kinds (cycles)
@@ -25,7 +28,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 QOTD_KO=${QOTD_KO:-/lib/modules/qotd.ko}
 export QOTD_KO
 allocs=${QOTD_ALLOCS:-umem kmem auto}
-phases=$(echo "${QOTD_DEBUG_ONLY:-kunit guest failnth stress cycles loadrace}" | tr , ' ')
+phases=$(echo "${QOTD_DEBUG_ONLY:-kunit guest failnth failtrace stress cycles loadrace}" | tr , ' ')
 kmemleak=/sys/kernel/debug/kmemleak
 failures=$(mktemp /tmp/debug-run.XXXXXX) || exit 1
 tmp=$(mktemp -d /tmp/debug-out.XXXXXX) || exit 1
@@ -204,6 +207,12 @@ if want failnth; then
 		ops=${QOTD_FAILNTH:-load ioctl open}
 	done
 	kmemleak_check "fault injection"
+fi
+if want failtrace; then
+	for s in $allocs; do
+		QOTD_INSMOD_ARGS="alloc=$s" run "failtrace [$s]" "$dir/failtrace"
+	done
+	kmemleak_check "fault injection with the trace events on"
 fi
 if want stress; then
 	# auto: slab and pages in one run; umem: with mappers as well.

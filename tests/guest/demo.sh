@@ -7,6 +7,13 @@
 #
 # Runs in the guest as root. Loads $QOTD_KO (with $QOTD_INSMOD_ARGS, if
 # any) at the start and unloads it at the end.
+#
+# The driver's trace events are on throughout: after each step, the lines
+# "[trace] TASK: qotd_...: ..." show what it allocated and freed. The
+# load's allocation shows only where tracefs can enable the events of a
+# module that is not loaded yet (":mod:qotd" in set_event); with
+# qotddemo=load on the kernel command line, the demo is that load alone,
+# for such a kernel (vm/demo.sh boots one for it when there is one).
 
 KO=${QOTD_KO:-/lib/modules/qotd.ko}
 ROBINSON="A life is not important except in the impact it has on others. - Jackie Robinson"
@@ -21,6 +28,7 @@ cleanup() {
 		done
 		rmmod qotd 2>/dev/null
 	fi
+	[ -z "$TRACE" ] || echo 0 >"$TRACE/events/enable" 2>/dev/null
 	rm -f "$OUT"
 }
 trap cleanup EXIT
@@ -48,10 +56,65 @@ run() {
 	return "$rc"
 }
 
+# The trace events: tracefs where the documentation says it is.
+TRACE=/sys/kernel/tracing
+[ -e "$TRACE/trace" ] || mount -t tracefs tracefs "$TRACE" 2>/dev/null
+[ -e "$TRACE/trace" ] || TRACE=
+
+# Print the qotd events recorded since the last call, one a line, as
+# "[trace] TASK: EVENT: FIELDS", then empty the buffer.
+trace() {
+	[ -n "$TRACE" ] || return 0
+	grep -v '^#' "$TRACE/trace" |
+		sed -n -E 's/^ *(.*)-[0-9]+ +\[[0-9]+\] [^ ]+ +[0-9.]+: (qotd_[a-z]+: .*)$/  [trace] \1: \2/p'
+	: >"$TRACE/trace"
+}
+
+# insmod, with the trace events of the module enabled before it exists;
+# returns 1 when the load failed.
+load_traced() {
+	if [ -z "$TRACE" ]; then
+		explain "This kernel has no tracefs: the demo runs without the trace events."
+	elif grep -q 'Can enable module events via: :mod:' "$TRACE/README"; then
+		explain "This kernel's tracefs can enable the events of a module that is not loaded yet: the load's own allocation will show."
+		run "echo ':mod:qotd' > $TRACE/set_event"
+	else
+		explain "Linux $(uname -r | cut -d. -f1-2) cannot enable a module's events before the module is loaded, so the load's no-sleep allocation cannot be traced here (newer kernels accept ':mod:qotd' in set_event):"
+		run "echo ':mod:qotd' > $TRACE/set_event"
+	fi
+	run "insmod $KO${QOTD_INSMOD_ARGS:+ $QOTD_INSMOD_ARGS}" || return 1
+	if [ -n "$TRACE" ]; then
+		echo 1 >"$TRACE/events/qotd/enable"
+		trace
+	fi
+}
+
+case " $(cat /proc/cmdline) " in
+*" qotddemo=load "*)
+	echo "Quote of the Day, version 3: the allocation at load, traced ($(uname -r))"
+	[ -n "$TRACE" ] || { echo "This kernel has no tracefs."; exit 1; }
+	grep -q 'Can enable module events via: :mod:' "$TRACE/README" || {
+		echo "This kernel's tracefs cannot enable the events of a module before it is loaded."
+		exit 1
+	}
+	: >"$TRACE/trace"
+	load_traced || exit 1
+	explain "GFP_NOWAIT: the load may not sleep for memory; if none is free at once it fails with ENOMEM."
+	run "rmmod qotd"
+	echo
+	loaded && exit 1
+	exit 0
+	;;
+esac
+
 echo "Quote of the Day, version 3: the tutorial's session"
+if [ -n "$TRACE" ]; then
+	explain "The driver's trace events show each allocation as it happens; they are enabled in $TRACE, and the lines \"[trace] TASK: EVENT: ...\" after a step are what it recorded."
+	: >"$TRACE/trace"
+fi
 
 explain "Load the driver. It creates one device node, readable and writable by root only."
-run "insmod $KO${QOTD_INSMOD_ARGS:+ $QOTD_INSMOD_ARGS}" || {
+load_traced || {
 	echo "The driver did not load; the demo stops here."
 	exit 1
 }
@@ -66,6 +129,7 @@ run "cat /dev/qotd0 | wc -c"
 
 explain "Write a new quotation over the old one; reading shows it."
 run "echo \"$ROBINSON\" > /dev/qotd0"
+trace
 run "cat /dev/qotd0"
 
 explain "The driver now holds a changed quotation, and says so in sysfs."
@@ -78,6 +142,8 @@ run "qotdctl -h"
 explain "Get the size, grow the buffer to 512 bytes, get the size again."
 run "qotdctl -g"
 run "qotdctl -s 512"
+trace
+[ -z "$TRACE" ] || explain "The new buffer came first, from memory that may sleep and is charged to the caller's cgroup (GFP_KERNEL_ACCOUNT), before the lock; then the old one was freed."
 run "qotdctl -g"
 
 explain "The text is kept; the 384 new bytes are zero (od prints * for repeated lines)."
@@ -106,9 +172,16 @@ rc=$?
 
 explain "Discard the changes: the initial quotation and size come back."
 run "qotdctl -r"
+trace
+[ -z "$TRACE" ] || explain "The size was 512, so the discard needed a new 128-byte buffer (realloc=1)."
 run "qotdctl -g"
 run "cat /dev/qotd0"
 run "cat /sys/class/misc/qotd0/changed"
+if [ -n "$TRACE" ]; then
+	explain "Discard again: at the initial size no buffer is allocated (realloc=0)."
+	run "qotdctl -r"
+	trace
+fi
 
 explain "Nothing is changed any more, so the driver unloads, and its node goes away."
 run "rmmod qotd"

@@ -10,6 +10,7 @@
 #   - every module parameter of driver/*.c in MODULE PARAMETERS;
 #   - every sysfs attribute (DEVICE_ATTR*) of driver/*.c in SYSFS ATTRIBUTES;
 #   - every errno the driver returns in ERRORS;
+#   - every trace event of driver/*.h, and every field it prints, in EVENTS;
 #   - every long and short option of qotdctl in the OPTIONS of qotdctl(1),
 #     and every exit status it defines in EXIT STATUS.
 set -euo pipefail
@@ -111,6 +112,15 @@ require "module parameter" "$(section "$text4" "MODULE PARAMETERS")" "qotd(4) MO
 mapfile -t attrs < <(grep -h -o -E '\bDEVICE_ATTR(_RO|_RW|_WO|_ADMIN_RO|_ADMIN_RW)?[[:space:]]*\([[:space:]]*[A-Za-z_][A-Za-z0-9_]*' "${driver_c[@]}" |
 	sed -E 's/.*\([[:space:]]*//' | sort -u)
 require "sysfs attribute" "$(section "$text4" "SYSFS ATTRIBUTES")" "qotd(4) SYSFS ATTRIBUTES" "${attrs[@]}"
+
+# TRACE_EVENT(name, ...) of driver/*.h, and the "field=" words of their
+# TP_printk() formats.
+mapfile -t events < <(sed -n -E 's/^TRACE_EVENT\(([A-Za-z_][A-Za-z0-9_]*),.*/\1/p' "$src"/driver/*.h | sort -u)
+mapfile -t fields < <(awk '/^TRACE_EVENT\(/ { on = 1 } on && /TP_printk\("/ { print; on = 0 }' "$src"/driver/*.h |
+	grep -o -E '[a-z_]+=%' | sed 's/=%//' | sort -u)
+events_text=$(section "$text4" EVENTS)
+require "trace event" "$events_text" "qotd(4) EVENTS" "${events[@]}"
+require "trace event field" "$events_text" "qotd(4) EVENTS" "${fields[@]}"
 
 # An errno the code only compares a result with (err != -EBUSY) is not one
 # it returns.
