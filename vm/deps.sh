@@ -21,6 +21,7 @@ packages=(
 	mandoc groff-base man-db bsdextrautils	# man page lint and rendering
 	udev adduser passwd		# the udev rule and its group
 	gnuplot-nox			# make bench's plot
+	trinity				# the debug stage's system call fuzzer
 )
 
 missing=()

@@ -14,21 +14,24 @@
 #   stress    several processes, four instances, signals (stress), with
 #             alloc=auto and with alloc=umem, where mappers join in
 #   cycles    200 load/unload cycles of four kinds (cycles)
+#   trinity   the trinity fuzzer on four instances, as an unprivileged
+#             user, for a bounded time with a fixed seed (fuzz.sh)
 #   loadrace  loads with instances=4 failed at each of qotd's allocations
 #             while another process opens the nodes (loadrace)
-# After each of the last four, kmemleak scans and any leak it suspects is a
+# After each phase but kunit, kmemleak scans and any leak it suspects is a
 # failing result, with its report as comments.
 #
 # Environment: QOTD_DEBUG_ONLY (phases to run, separated by spaces or
 # commas; default all of the above),
 # QOTD_ALLOCS (strategies, default "umem kmem auto"), QOTD_STRESS_SECONDS
-# (default 24), QOTD_CYCLES (default 200).
+# (default 24), QOTD_CYCLES (default 200), QOTD_TRINITY_SECONDS (default
+# 120) and QOTD_TRINITY_SEED.
 
 dir=$(cd "$(dirname "$0")" && pwd)
 QOTD_KO=${QOTD_KO:-/lib/modules/qotd.ko}
 export QOTD_KO
 allocs=${QOTD_ALLOCS:-umem kmem auto}
-phases=$(echo "${QOTD_DEBUG_ONLY:-kunit guest failnth failtrace stress cycles loadrace}" | tr , ' ')
+phases=$(echo "${QOTD_DEBUG_ONLY:-kunit guest failnth failtrace stress cycles trinity loadrace}" | tr , ' ')
 kmemleak=/sys/kernel/debug/kmemleak
 failures=$(mktemp /tmp/debug-run.XXXXXX) || exit 1
 tmp=$(mktemp -d /tmp/debug-out.XXXXXX) || exit 1
@@ -223,6 +226,10 @@ fi
 if want cycles; then
 	run cycles "$dir/cycles" "${QOTD_CYCLES:-200}"
 	kmemleak_check "the load/unload cycles"
+fi
+if want trinity; then
+	QOTD_INSMOD_ARGS="alloc=auto" run trinity "$dir/fuzz.sh"
+	kmemleak_check "the fuzzer"
 fi
 # Last: a driver that gets this wrong crashes the kernel (oops=panic).
 if want loadrace; then
