@@ -23,6 +23,8 @@ kinds=(
 	'sleeping function called from invalid context|sleeping function called from invalid context'
 	'KASAN|KASAN:'
 	'UBSAN|UBSAN:'
+	'KCSAN|KCSAN:'
+	'KMSAN|KMSAN:'
 	'kmemleak|kmemleak: .*suspected memory leak'
 	# kmemleak's own trouble: it stops tracking, or tracks wrongly.
 	'kmemleak trouble|kmemleak: .*(Cannot allocate a kmemleak_object|Memory pool empty|unknown object|Found object by alias|Scan area larger|detector disabled)'
