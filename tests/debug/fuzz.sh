@@ -124,7 +124,8 @@ check "the kernel did not become tainted (tainted $taint0 -> $taint1)" [ "$taint
 # Nothing of the fuzzer's is left running.
 left=
 for s in /proc/[0-9]*/status; do
-	grep -q "^Uid:[[:space:]]*$uid[[:space:]]" "$s" 2>/dev/null && left="$left ${s#/proc/}"
+	p=${s#/proc/}
+	grep -q "^Uid:[[:space:]]*${uid}[[:space:]]" "$s" 2>/dev/null && left="$left ${p%/status}"
 done
 check "no process of the fuzzer's user is left${left:+ (${left% })}" [ -z "$left" ]
 
