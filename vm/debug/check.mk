@@ -7,28 +7,16 @@
 #   make check                      ... host stock install debug
 #   make check CHECK_STAGES=debug   the debug stage alone
 #   make check-debug                the debug stage alone, as well
-#   make check-kcsan                the KCSAN kernel's stage (not in make check)
 #
 # DEBUG_TIMEOUT  seconds the debug guest may run (default 3600; it needs
 #                about 11 minutes on a quiet machine here, and ran past
 #                2400 s while other guests loaded both cores)
-# KCSAN_TIMEOUT  seconds the kcsan guest may run (default 1800)
 # QOTD_DEBUG_PHASES  some phases only, e.g. kunit,guest (default all)
 
 DEBUG_TIMEOUT ?= 3600
 STAGE_debug = QOTD_TIMEOUT=$(DEBUG_TIMEOUT) vm/debug/stage.sh
 CHECK_STAGES += debug
 
-# The KCSAN kernel (vm/debug/kcsan.config): the guest suite, the stress
-# test and the racing loads. QOTD_DEBUG_PHASES does not apply to it. Not
-# part of make check: it adds a kernel build of its own.
-KCSAN_TIMEOUT ?= 1800
-STAGE_kcsan = QOTD_TIMEOUT=$(KCSAN_TIMEOUT) QOTD_DEBUG_KERNEL=kcsan QOTD_DEBUG_NAME=kcsan \
-	QOTD_DEBUG_PHASES=guest,stress,loadrace vm/debug/stage.sh
-
-.PHONY: check-debug check-kcsan
+.PHONY: check-debug
 check-debug: deps
 	@$(call run-stages,debug)
-
-check-kcsan: deps
-	@$(call run-stages,kcsan)
