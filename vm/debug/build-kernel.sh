@@ -1,13 +1,10 @@
 #!/usr/bin/env bash
 # Build the qotd debug kernel once and keep it in a cache outside the clone.
 #
-# usage: vm/debug/build-kernel.sh [OPTIONS] [-j N] [-v] [--rebuild]
-#        vm/debug/build-kernel.sh [OPTIONS] --print-dir
-#        vm/debug/build-kernel.sh [OPTIONS] --print-key
-#        vm/debug/build-kernel.sh [OPTIONS] --prune
-# options, for another kernel than the debug kernel:
-#   --fragment FILE  the configuration fragment (default vm/debug/debug.config)
-#   --name NAME      its cache, /var/cache/qotd/NAME (default debug-kernel)
+# usage: vm/debug/build-kernel.sh [-j N] [-v] [--rebuild]
+#        vm/debug/build-kernel.sh --print-dir
+#        vm/debug/build-kernel.sh --print-key
+#        vm/debug/build-kernel.sh --prune
 #
 # The kernel comes from Debian's linux-source tarball, configured as
 # `make tinyconfig` + vm/debug/debug.config. The result is cached in
@@ -18,7 +15,7 @@
 #     tree/      the configured and fully built kernel tree: use it as KDIR,
 #                make -C <dir>/tree M=$PWD modules
 #     config     the final .config
-#     debug.config  the fragment it was built from (named as FILE is)
+#     debug.config  the fragment it was built from
 #     info       what the key was made of, kernel release, build time
 #     build.log  the build's output
 # A directory is only ever created by renaming a finished build into place,
@@ -40,7 +37,6 @@ export ARCH
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 fragment=$here/debug.config
-name=debug-kernel
 default_src=/usr/src/linux-source-6.1.tar.xz
 src_tarball=${QOTD_KERNEL_SRC:-$default_src}
 src_package=linux-source-6.1
@@ -57,8 +53,6 @@ while [ $# -gt 0 ]; do
 	--print-key) mode=print-key ;;
 	--rebuild) mode=rebuild ;;
 	--prune) mode=prune ;;
-	--fragment) shift; fragment=${1:?--fragment needs a file} ;;
-	--name) shift; name=${1:?--name needs a name} ;;
 	-v|--verbose) verbose=1 ;;
 	-j) shift; jobs=${1:?-j needs a number} ;;
 	-j*) jobs=${1#-j} ;;
@@ -69,7 +63,6 @@ while [ $# -gt 0 ]; do
 done
 [[ $jobs =~ ^[1-9][0-9]*$ ]] || die "bad job count: $jobs"
 [ -r "$fragment" ] || die "missing $fragment"
-[[ $name =~ ^[A-Za-z0-9._-]+$ ]] || die "bad name: $name (letters, digits, . _ -)"
 
 # Packages needed to build; installed when missing (as root), like vm/deps.sh.
 build_packages=(build-essential bc flex bison libelf-dev xz-utils cpio)
@@ -123,9 +116,9 @@ cache_root() {
 		*) echo "$PWD/$QOTD_CACHE" ;;
 		esac
 	elif [ -w /var/cache ] || [ -w /var/cache/qotd ]; then
-		echo "/var/cache/qotd/$name"
+		echo /var/cache/qotd/debug-kernel
 	else
-		echo "${XDG_CACHE_HOME:-$HOME/.cache}/qotd/$name"
+		echo "${XDG_CACHE_HOME:-$HOME/.cache}/qotd/debug-kernel"
 	fi
 }
 
@@ -139,7 +132,7 @@ is_complete() {
 # by root.
 find_built() {
 	local d
-	for d in "$(cache_root)/$1" "/var/cache/qotd/$name/$1"; do
+	for d in "$(cache_root)/$1" "/var/cache/qotd/debug-kernel/$1"; do
 		[ -z "${QOTD_CACHE:-}" ] || [ "$d" = "$(cache_root)/$1" ] || continue
 		is_complete "$d" && { echo "$d"; return 0; }
 	done
@@ -166,7 +159,7 @@ apply_fragment() {
 		elif [[ $line =~ ^[[:space:]]*(#.*)?$ ]]; then
 			continue
 		else
-			die "${fragment##*/}: cannot parse line: $line"
+			die "debug.config: cannot parse line: $line"
 		fi
 	done <"$fragment"
 	"$tree/scripts/config" --file "$tree/.config" "${args[@]}"
@@ -260,7 +253,7 @@ build() {
 		echo "build_seconds=$((end - start))"
 		echo "built=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	} >"$tmp/info"
-	cp "$fragment" "$tmp/$(basename "$fragment")"
+	cp "$fragment" "$tmp/debug.config"
 
 	# Put it in place. For --rebuild the old directory is moved aside
 	# first and removed after; the new one appears in a single rename.
