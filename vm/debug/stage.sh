@@ -44,40 +44,11 @@ fi
 kdir=$kernel/tree
 
 # --- 2. host checks against the debug tree ----------------------------------
-# Compiler, sparse and modpost diagnostics, as tests/host/ looks for them.
-diag_re='(warning|error):|^WARNING:|^ERROR:'
-
-# kbuild_check LABEL BUILD-NAME KBUILD-ARG: one build, three results.
-kbuild_check() {
-	local label=$1 bname=$2 arg=$3 log=$root/build/$2/build.log
-	mkdir -p "$root/build/$bname"
-	say "building qotd.ko against the debug kernel with $arg"
-	if ! QOTD_SRC=$src "$root/vm/build-module.sh" "$kdir" "$bname" "$arg" >"$log" 2>&1; then
-		echo "not ok - $name: qotd.ko builds against the debug kernel with $arg"
-		tail -n 30 "$log" | sed 's/^/#   /'
-		echo "#   full log: $log"
-		return
-	fi
-	echo "ok - $name: qotd.ko builds against the debug kernel with $arg"
-	if grep -E -- "$diag_re" "$log" >"$log.diag"; then
-		echo "not ok - $name: $label reports nothing (debug kernel, KUnit tests included)"
-		head -n 40 "$log.diag" | sed 's/^/#   /'
-	else
-		echo "ok - $name: $label reports nothing (debug kernel, KUnit tests included)"
-	fi
-	# Without these lines the KUnit file was never looked at.
-	case $arg in
-	W=1) pattern='^  CC \[M\] +.*/qotd_kunit\.o$' ;;
-	*) pattern='^  CHECK .*/qotd_kunit\.c$' ;;
-	esac
-	if grep -q -E -- "$pattern" "$log"; then
-		echo "ok - $name: $label covered qotd_kunit.c"
-	else
-		echo "not ok - $name: $label covered qotd_kunit.c (no such line in $log)"
-	fi
-}
-kbuild_check "W=1 build" debug-w1 W=1
-kbuild_check "sparse (C=1)" debug-sparse C=1
+# Each build must have compiled (W=1) or checked (C=1) the KUnit file.
+for build in debug-w1:W=1 debug-sparse:C=1; do
+	QOTD_SRC=$src "$root/vm/kbuild-check.sh" "$name" "$kdir" "${build%%:*}" "${build#*:}" \
+		--what "the debug kernel, KUnit tests included" --covers qotd_kunit.c
+done
 
 # The tests are a module of their own: qotd.ko, built against a kernel with
 # KUnit, refers to no KUnit symbol (so loading it never runs a test nor
