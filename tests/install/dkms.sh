@@ -94,22 +94,7 @@ if [ -n "$ko" ]; then
 		fail "dkms: the installed module has version $version"
 		echo "got: $got" | diag
 	fi
-	rel=${ko#/lib/modules/"$KVER"/}
-	dep=$(grep -E "^$rel:" "/lib/modules/$KVER/modules.dep" || true)
-	if [ -n "$dep" ]; then
-		pass "dkms: modules.dep lists $rel"
-	else
-		fail "dkms: modules.dep lists $rel"
-	fi
-
-	files=$out/files
-	rm -rf "$files"
-	mkdir -p "$files/lib/modules/$KVER/$(dirname "$rel")" "$files/tests"
-	cp "$ko" "$files/lib/modules/$KVER/$rel"
-	echo "$dep" >"$files/tests/modules.dep.dkms"
-	echo "$version" >"$files/tests/expected-version"
-	"$root/tests/install/guest.sh" install-dkms-guest "$ko" \
-		"$root/tests/install/guest/dkms.sh" "$files" || failures=$((failures + 1))
+	dkms_module_in_guest dkms "$KVER" "$ko" "$version" "$out" install-dkms-guest
 fi
 
 if "${mk[@]}" dkms-uninstall KVER="$KVER" KDIR="$KDIR" >"$out/uninstall.log" 2>&1; then

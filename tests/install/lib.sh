@@ -54,3 +54,28 @@ need_root() {
 		exit
 	fi
 }
+
+# dkms_module_in_guest LABEL KVER KO VERSION WORKDIR GUEST-NAME: the module
+# DKMS installed for KVER (KO, under /lib/modules/KVER) has its line in
+# KVER's modules.dep, and loads by name with modprobe in a guest booting
+# /boot/vmlinuz-KVER, with that very file and line
+# (tests/install/guest/dkms.sh). Counts a failing guest in failures.
+dkms_module_in_guest() {
+	local label=$1 kver=$2 ko=$3 version=$4 work=$5 gname=$6 rel dep files
+	rel=${ko#/lib/modules/"$kver"/}
+	dep=$(grep -E "^$rel:" "/lib/modules/$kver/modules.dep" || true)
+	if [ -n "$dep" ]; then
+		pass "$label: modules.dep of $kver lists $rel"
+	else
+		fail "$label: modules.dep of $kver lists $rel"
+	fi
+
+	files=$work/files-$kver
+	rm -rf "$files"
+	mkdir -p "$files/lib/modules/$kver/$(dirname "$rel")" "$files/tests"
+	cp "$ko" "$files/lib/modules/$kver/$rel"
+	echo "$dep" >"$files/tests/modules.dep.dkms"
+	echo "$version" >"$files/tests/expected-version"
+	KVER=$kver "$root/tests/install/guest.sh" "$gname" "$ko" \
+		"$root/tests/install/guest/dkms.sh" "$files" || failures=$((failures + 1))
+}
