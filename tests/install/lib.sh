@@ -4,7 +4,7 @@
 # QOTD_SRC points the checks at another copy of the sources (the default is
 # this repository), so a check can be shown to fail on a deliberately broken
 # copy. KVER and KDIR come from the environment, as the top-level Makefile
-# exports them; run alone, a check picks the newest Debian kernel image.
+# exports them; run alone, a check picks Debian 12's 6.1 kernel (vm/kver.sh).
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 src=${QOTD_SRC:-$root}
