@@ -35,8 +35,10 @@ C=1) label="sparse (C=1)" ;;
 *) echo "kbuild-check: ARG is W=1 or C=1, not $arg" >&2; exit 2 ;;
 esac
 
-# Compiler, sparse and modpost diagnostics, as tests/host/ looks for them.
-diag_re='(warning|error):|^WARNING:|^ERROR:'
+# Compiler, sparse and modpost diagnostics, as tests/host/ looks for them,
+# and Kbuild's note that it will not run a sparse too old for the tree
+# (7.x wants one that knows __typeof_unqual__).
+diag_re='(warning|error):|^WARNING:|^ERROR:|is not available or not up to date'
 log=$root/build/$bname/build.log
 mkdir -p "$root/build/$bname"
 echo "== $name: building qotd.ko against $what with $arg ${QOTD_KBUILD_ARGS:-}" >&2
@@ -55,8 +57,9 @@ else
 fi
 for f in ${covers[@]+"${covers[@]}"}; do
 	case $arg in
-	W=1) pattern="^  CC \\[M\\] +.*/${f%.c}\\.o\$" ;;
-	*) pattern="^  CHECK .*/${f//./\\.}\$" ;;
+	# 6.x names the file with its directory, 7.x relative to it.
+	W=1) pattern="^  CC \\[M\\] +(.*/)?${f%.c}\\.o\$" ;;
+	*) pattern="^  CHECK +(.*/)?${f//./\\.}\$" ;;
 	esac
 	if grep -q -E -- "$pattern" "$log"; then
 		echo "ok - $name: $label covered $f"

@@ -3,8 +3,8 @@
 # apt sources: a private sources list, package lists and cache under
 # ${QOTD_CACHE:-/var/cache/qotd}/apt/SUITE/.
 #
-#   vm/kernels/apt.sh SUITE update
-#   vm/kernels/apt.sh SUITE APT-GET-ARGS...   (after an update when needed)
+#   vm/kernels/apt.sh [--source] SUITE update
+#   vm/kernels/apt.sh [--source] SUITE APT-GET-ARGS...   (after an update when needed)
 #
 # SUITE is a suite of the archive the machine already uses (its first
 # deb.debian.org-style URI in /etc/apt), e.g. bookworm-backports or
@@ -12,14 +12,23 @@
 # bookworm suite, so that dependencies resolve; packages installed through
 # it are ordinary dpkg packages, which the machine's apt sees as installed
 # from nowhere (and never upgrades). Lists older than a day are refreshed.
+# --source: source packages (deb-src) of SUITE only, for `apt-get source`,
+# in apt/SUITE-src/.
 set -euo pipefail
 
-[ $# -ge 2 ] || { echo "usage: $0 SUITE update|APT-GET-ARGS..." >&2; exit 2; }
+type=deb
+if [ "${1:-}" = --source ]; then
+	type=deb-src
+	shift
+fi
+
+[ $# -ge 2 ] || { echo "usage: $0 [--source] SUITE update|APT-GET-ARGS..." >&2; exit 2; }
 suite=$1
 shift
 
 cache=${QOTD_CACHE:-/var/cache/qotd}
 dir=$cache/apt/$suite
+[ $type = deb ] || dir=$dir-src
 mkdir -p "$dir/lists/partial" "$dir/archives/partial" "$dir/etc"
 
 # The machine's Debian mirror, as its own sources name it; the keyring
@@ -29,10 +38,10 @@ mirror=$(grep -h -o -E 'https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list \
 	head -n 1 | tr -d ' ' || true)
 mirror=${mirror:-http://deb.debian.org/debian}
 suites=$suite
-case $suite in bookworm-*) suites="bookworm $suite" ;; esac
+[ $type = deb-src ] || case $suite in bookworm-*) suites="bookworm $suite" ;; esac
 : >"$dir/etc/sources.list"
 for s in $suites; do
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $s main" \
+	echo "$type [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $s main" \
 		>>"$dir/etc/sources.list"
 done
 
