@@ -120,14 +120,7 @@ else
 	fail "deb: both packages are installed and configured"
 fi
 
-status=$(dkms status "qotd/$version" -k "$KVER" 2>&1 || true)
-if grep -q -E "^qotd/$version, $KVER, [^:]+: installed" <<<"$status"; then
-	pass "deb: DKMS built and installed qotd/$version for $KVER"
-else
-	fail "deb: DKMS built and installed qotd/$version for $KVER"
-	echo "$status" | diag
-	grep -i -E 'error|fail|skip|header' "$out/dpkg-install.log" | head -n 10 | diag || true
-fi
+dkms_installed deb "$KVER" "$version" "$out/dpkg-install.log" || true
 ko=$(modinfo -k "$KVER" -F filename qotd 2>/dev/null || true)
 got=$( [ -z "$ko" ] || modinfo -F version "$ko")
 if [ -n "$ko" ] && [ "$got" = "$version" ]; then
@@ -137,16 +130,7 @@ else
 	echo "file: ${ko:-none}, version: ${got:-none}" | diag
 fi
 for k in ${more_kvers[@]+"${more_kvers[@]}"}; do
-	status=$(dkms status "qotd/$version" -k "$k" 2>&1 || true)
-	# 6.12.95+deb12-amd64: the + is no regular expression.
-	if grep -q -E "^qotd/$version, ${k//[.+]/\\&}, [^:]+: installed" <<<"$status"; then
-		pass "deb: DKMS built and installed qotd/$version for $k"
-	else
-		fail "deb: DKMS built and installed qotd/$version for $k"
-		echo "$status" | diag
-		grep -i -E 'error|fail|skip|header|pahole' "$out/dpkg-install.log" | head -n 10 | diag || true
-		continue
-	fi
+	dkms_installed deb "$k" "$version" "$out/dpkg-install.log" || continue
 	ko=$(modinfo -k "$k" -F filename qotd 2>/dev/null || true)
 	if [ -n "$ko" ]; then
 		pass "deb: modinfo -k $k finds qotd at ${ko#/lib/modules/"$k"/}"

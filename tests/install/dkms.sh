@@ -68,13 +68,7 @@ else
 	[ ! -f "$makelog" ] || tail -n 20 "$makelog" | diag
 fi
 
-status=$(dkms status "qotd/$version" -k "$KVER" 2>&1 || true)
-if grep -q -E "^qotd/$version, $KVER, [^:]+: installed" <<<"$status"; then
-	pass "dkms: dkms status says qotd/$version is installed for $KVER"
-else
-	fail "dkms: dkms status says qotd/$version is installed for $KVER"
-	echo "$status" | diag
-fi
+dkms_installed dkms "$KVER" "$version" || true
 
 ko=$(modinfo -k "$KVER" -F filename qotd 2>/dev/null || true)
 case $ko in

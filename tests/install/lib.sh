@@ -55,6 +55,23 @@ need_root() {
 	fi
 }
 
+# dkms_installed LABEL KVER VERSION [LOG]: dkms status says qotd/VERSION is
+# installed for KVER; when not, its answer and LOG's error lines as
+# comments, and status 1.
+dkms_installed() {
+	local label=$1 k=$2 v=$3 log=${4:-} status
+	status=$(dkms status "qotd/$v" -k "$k" 2>&1 || true)
+	# 6.12.95+deb12-amd64: the + is no regular expression.
+	if grep -q -E "^qotd/$v, ${k//[.+]/\\&}, [^:]+: installed" <<<"$status"; then
+		pass "$label: dkms status says qotd/$v is installed for $k"
+		return 0
+	fi
+	fail "$label: dkms status says qotd/$v is installed for $k"
+	echo "$status" | diag
+	[ -z "$log" ] || grep -i -E 'error|fail|skip|header|pahole' "$log" | head -n 10 | diag || true
+	return 1
+}
+
 # dkms_module_in_guest LABEL KVER KO VERSION WORKDIR GUEST-NAME: the module
 # DKMS installed for KVER (KO, under /lib/modules/KVER) has its line in
 # KVER's modules.dep, and loads by name with modprobe in a guest booting

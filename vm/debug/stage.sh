@@ -29,18 +29,9 @@ mkdir -p "$root/build"
 
 # --- 1. the kernel ----------------------------------------------------------
 say "building the debug kernel, or finding it cached (a first build takes 4 to 9 minutes)"
-klog=$root/build/debug-kernel.log
-t0=$(date +%s)
-if kernel=$("$here/build-kernel.sh" 2>"$klog" | tail -n 1) && [ -f "$kernel/bzImage" ] &&
-	[ -f "$kernel/tree/Module.symvers" ]; then
-	how=$(grep -q '^build-kernel: cached' "$klog" && echo cached || echo "built in $(($(date +%s) - t0)) s")
-	echo "ok - $name: debug kernel ($how: $kernel)"
-else
-	echo "not ok - $name: debug kernel (vm/debug/build-kernel.sh failed)"
-	tail -n 30 "$klog" | sed 's/^/#   /'
-	echo "#   full log: $klog"
-	exit 0
-fi
+. "$root/vm/kernel-step.sh"
+kernel_step "$name" "debug kernel" "$root/build/debug-kernel.log" "$here/build-kernel.sh" || exit 0
+kernel=$kernel_dir
 kdir=$kernel/tree
 
 # --- 2. host checks against the debug tree ----------------------------------

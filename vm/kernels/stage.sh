@@ -47,7 +47,6 @@ allocs=${!var:-$default_allocs}
 
 # --- 1. the kernel ------------------------------------------------------------
 klog=$root/build/kernel-$line.log
-t0=$(date +%s)
 case $line in
 6.12*)
 	if "$here/deps.sh" "$line" >"$klog" 2>&1 && release=$("$root/vm/kver.sh" "$line" 2>>"$klog") &&
@@ -62,16 +61,9 @@ case $line in
 	;;
 7.3*)
 	say "building the $line kernel, or finding it cached (a first build takes 5 to 10 minutes)"
-	if dir=$("$here/build.sh" "$line" 2>"$klog" | tail -n 1) && [ -f "$dir/bzImage" ] &&
-		[ -f "$dir/tree/Module.symvers" ]; then
-		how=$(grep -q '^build-kernel: cached' "$klog" && echo cached || echo "built in $(($(date +%s) - t0)) s")
-		echo "ok - $name: kernel ($how: $dir)"
-	else
-		echo "not ok - $name: kernel (vm/kernels/build.sh $line failed)"
-		tail -n 30 "$klog" | sed 's/^/#   /'
-		echo "#   full log: $klog"
-		exit 0
-	fi
+	. "$root/vm/kernel-step.sh"
+	kernel_step "$name" kernel "$klog" "$here/build.sh" "$line" || exit 0
+	dir=$kernel_dir
 	kernel=$dir/bzImage kdir=$dir/tree
 	release=$(sed -n 's/^release=//p' "$dir/info")
 	# A Clang kernel wants its modules built with Clang too.
