@@ -6,8 +6,8 @@
 #   6.12, 6.12-rt  Debian 12 backports: the newest linux-image-6.12.*+deb12
 #                  (-rt)-amd64 and its headers, named exactly, and dwarves
 #                  (the headers' Makefile runs pahole for the module's BTF)
-#   7.3, 7.3-clang what building a kernel needs, openssl and libssl-dev
-#                  (module signing), clang-19, lld-19 and llvm-19 (LLVM=1)
+#   7.3            what building a kernel needs, openssl and libssl-dev
+#                  (module signing)
 #
 # The backports packages come through vm/kernels/apt.sh, a private apt
 # sources list: the machine's own sources stay as they are, and nothing
@@ -18,7 +18,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-[ $# -gt 0 ] || set -- 6.12 6.12-rt 7.3 7.3-clang
+[ $# -gt 0 ] || set -- 6.12 6.12-rt 7.3
 
 say() { echo "kernels/deps: $*" >&2; }
 installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]; }
@@ -44,9 +44,8 @@ for line in "$@"; do
 		[ -n "$dep" ] || { say "bookworm-backports has no linux-image-$flavour"; exit 1; }
 		backports+=("$dep" "${dep/linux-image-/linux-headers-}")
 		;;
-	7.3 | 7.3-clang)
+	7.3)
 		plain+=(build-essential bc flex bison libelf-dev libssl-dev openssl xz-utils cpio)
-		[ "$line" = 7.3 ] || plain+=(clang-19 lld-19 llvm-19)
 		;;
 	*) say "unknown line $line"; exit 2 ;;
 	esac

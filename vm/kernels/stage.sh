@@ -6,7 +6,6 @@
 #   6.12       Debian 12 backports' 6.12 (vm/kver.sh 6.12)
 #   6.12-rt    the same line's PREEMPT_RT kernel
 #   7.3        linux-source-7.3 built here with GCC (vm/kernels/build.sh)
-#   7.3-clang  the same built with Clang (LLVM=-19); qotd too
 # (Debian 12's own 6.1 is the stock stage, vm/guest-suite.sh, and the host
 # checks.)
 #
@@ -14,13 +13,13 @@
 # 2. qotd.ko built against its tree with W=1 and with C=1 (sparse): no
 #    diagnostic, every driver source seen. On 7.3, with a sparse built
 #    here (vm/kernels/sparse.sh): Debian 12's is too old for the tree.
-# 3. On the 7.3 kernels, which refuse unsigned modules: an unsigned
+# 3. On 7.3, which refuses unsigned modules: an unsigned
 #    qotd.ko is refused, one signed with another key too, one signed by
 #    `make sign` with the kernel's key loads (tests/kernels/signed.sh).
 #    The guest suite's modules are signed the same way.
 # 4. The guest suite (vm/guest-suite.sh LINE): for the alloc= strategies in
 #    QOTD_ALLOCS_<line> (6.12: QOTD_ALLOCS_6_12), by default every one on
-#    6.12 and 7.3, and one on 6.12-rt and 7.3-clang; the guest must have
+#    6.12 and 7.3, and one (umem) on 6.12-rt; the guest must have
 #    booted the line's kernel release.
 set -euo pipefail
 
@@ -39,8 +38,7 @@ case $line in
 6.12) default_allocs=$all ;;
 6.12-rt) default_allocs=umem ;;
 7.3) default_allocs=$all ;;
-7.3-clang) default_allocs=auto ;;
-*) echo "kernels/stage: unknown line $line (6.12, 6.12-rt, 7.3, 7.3-clang)" >&2; exit 2 ;;
+*) echo "kernels/stage: unknown line $line (6.12, 6.12-rt, 7.3)" >&2; exit 2 ;;
 esac
 var=QOTD_ALLOCS_${line//[.-]/_}
 allocs=${!var:-$default_allocs}
@@ -66,9 +64,6 @@ case $line in
 	dir=$kernel_dir
 	kernel=$dir/bzImage kdir=$dir/tree
 	release=$(sed -n 's/^release=//p' "$dir/info")
-	# A Clang kernel wants its modules built with Clang too.
-	args=$(sed -n 's/^kbuild_args=//p' "$dir/info")
-	[ -z "$args" ] || export QOTD_KBUILD_ARGS=$args
 	# Kbuild 7.x skips a sparse older than the tree: one built here.
 	if sparse=$("$here/sparse.sh" 2>>"$klog" | tail -n 1) && [ -x "$sparse" ]; then
 		export QOTD_KBUILD_ARGS="${QOTD_KBUILD_ARGS:+$QOTD_KBUILD_ARGS }CHECK=$sparse"
