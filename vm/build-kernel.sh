@@ -46,7 +46,7 @@ RECIPE=1
 ARCH=x86_64
 export ARCH
 
-name= fragment= src_version= llvm= cache_dir=
+name='' fragment='' src_version='' llvm='' cache_dir=''
 default_src=/usr/src/linux-source-6.1.tar.xz
 src_tarball=${QOTD_KERNEL_SRC:-$default_src}
 src_package=linux-source-6.1
