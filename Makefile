@@ -9,6 +9,8 @@
 #                     line, non-zero exit on any failure
 #   make check-quick  host checks and the guest suite on Debian's kernel
 #   make check-debug  the debug kernel stage alone
+#   make check-kernels  the 6.12, 6.12-rt and 7.3 lines alone
+#   make sign         sign qotd.ko (SIGN_KEY, SIGN_CERT; mk/sign.mk)
 #   make demo         boot the guest and run the tutorial's session, live,
 #                     with the driver's trace events; then the load's own
 #                     allocation on a kernel that can trace it (vm/demo.sh)
@@ -17,12 +19,14 @@
 #   make clean        remove build/
 #
 # Variables (make VAR=value):
-#   KVER     kernel release; default: newest /boot/vmlinuz-*-amd64
+#   KVER     kernel release; default: Debian 12's 6.1 (vm/kver.sh)
 #   KDIR     kernel build tree; default: /lib/modules/$(KVER)/build
 #   KERNEL   kernel image the guest boots; default: /boot/vmlinuz-$(KVER)
 #   TIMEOUT  seconds before a guest that has not finished is killed (600)
 #   DEMO_LOAD_KERNEL, DEMO_LOAD_KDIR  image and build tree of the kernel on
 #            which make demo traces the load (default: a built 7.3 line)
+#   KERNELS  kernel lines make check runs (default all: 6.1 6.12 6.12-rt
+#            7.3; see vm/kernels/check.mk)
 #
 # Everything built goes under build/. Packages come from vm/deps.sh, which
 # every target runs first: it does nothing when all is installed.
@@ -44,11 +48,21 @@ export QOTD_TIMEOUT := $(TIMEOUT)
 # A guest suite for another kernel is one more stage:
 #   STAGE_name = vm/guest-suite.sh name KERNEL-IMAGE KERNEL-BUILD-TREE
 # added to CHECK_STAGES (and to QUICK_STAGES if it is quick); see the end.
-STAGE_host = KDIR=$(KDIR) tests/host/run-all.sh
-STAGE_stock = vm/guest-suite.sh stock $(KERNEL) $(KDIR)
+# checkpatch.pl comes from the newest kernel tree (vm/kernels/): its rules
+# are the newest.
+STAGE_host = QOTD_CHECKPATCH_SRC=$$(vm/kernels/source.sh linux-source-7.3 trixie-backports sid | tail -n 1) \
+	KDIR=$(KDIR) tests/host/run-all.sh
+# The 6.1 line is pinned: the guest must boot the release KVER names,
+# unless KERNEL names another image (another distribution's kernel, say).
+STAGE_stock = $(if $(filter /boot/vmlinuz-$(KVER),$(KERNEL)),QOTD_EXPECT_RELEASE=$(KVER)) \
+	vm/guest-suite.sh stock $(KERNEL) $(KDIR)
 # Installing into this machine (make install, DKMS, the packages) and
 # removing it again needs root; the rest of the install checks do not.
-STAGE_install = KVER=$(KVER) KDIR=$(KDIR) tests/install/run-all.sh --system
+# With the 6.12 line in KERNELS, DKMS must also build the package's module
+# for 6.12, which then loads in a 6.12 guest (tests/install/deb.sh).
+STAGE_install = KVER=$(KVER) KDIR=$(KDIR) \
+	$(if $(filter 6.12,$(KERNELS)),QOTD_DKMS_KVERS=$$(vm/kver.sh 6.12)) \
+	tests/install/run-all.sh --system
 QUICK_STAGES = host stock
 CHECK_STAGES = $(QUICK_STAGES) install
 
@@ -92,4 +106,4 @@ clean:
 #   STAGE_debug = vm/guest-suite.sh debug IMAGE TREE
 #   CHECK_STAGES += debug
 # Included last, so that `all` stays the default goal.
--include $(wildcard mk/*.mk) vm/debug/check.mk
+-include $(wildcard mk/*.mk) vm/debug/check.mk vm/kernels/check.mk

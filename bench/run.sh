@@ -3,7 +3,7 @@
 #
 #   bench/run.sh
 #
-# Builds qotd.ko against the newest Debian kernel in /boot and the static
+# Builds qotd.ko against Debian 12's kernel in /boot (vm/kver.sh) and the static
 # qotd-bench, packs them into an initramfs with bench/bench.sh as
 # /tests/bench.sh, boots it (vm/run.sh bench: -smp 2, software emulation)
 # and turns the records the guest prints on its test channel into

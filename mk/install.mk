@@ -20,8 +20,8 @@
 #                         boot a guest (root; they clean up after themselves)
 #
 # Variables:
-#   KVER          kernel release the module is for (default: the newest
-#                 Debian kernel image in /boot, else the running kernel)
+#   KVER          kernel release the module is for (default: Debian 12's
+#                 6.1 image in /boot, vm/kver.sh; else the running kernel)
 #   KDIR          its build tree (default /lib/modules/KVER/build)
 #   DESTDIR       staging root: nothing outside it is touched. Without it,
 #                 install also creates the group qotd if it is missing,

@@ -8,6 +8,9 @@
 # share object files. Kbuild's output goes to stdout/stderr; the module
 # ends up in build/NAME/driver/qotd.ko.
 # QOTD_SRC overrides where the sources are copied from (the repository).
+# QOTD_KBUILD_ARGS: more Kbuild arguments, before the others (LLVM=-19 for
+# a kernel built with Clang, say: a module is built with its kernel's
+# compiler).
 set -euo pipefail
 
 [ $# -ge 2 ] || { echo "usage: $0 KDIR NAME [kbuild args...]" >&2; exit 2; }
@@ -42,4 +45,5 @@ tar -C "$src/driver" -cf - \
 cp -a "$src/include/." "$out/include/"
 [ -f "$src/VERSION" ] && cp -a "$src/VERSION" "$out/"
 
-make -C "$kdir" M="$out/driver" "$@" modules
+read -ra kbuild_args <<<"${QOTD_KBUILD_ARGS:-}"
+make -C "$kdir" M="$out/driver" ${kbuild_args[@]+"${kbuild_args[@]}"} "$@" modules

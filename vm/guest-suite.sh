@@ -12,6 +12,8 @@
 # says whether the guest finished and what the kernel log holds. A step that
 # fails becomes a failing test rather than an early exit, so one run shows
 # everything that is wrong. QOTD_TIMEOUT bounds the guest (vm/run.sh).
+# QOTD_EXPECT_RELEASE: the kernel release the guest must have booted (its
+# "Linux version" line), so that a pinned kernel line cannot drift.
 set -euo pipefail
 
 [ $# -eq 3 ] || { echo "usage: $0 NAME KERNEL KDIR" >&2; exit 2; }
@@ -47,5 +49,14 @@ wait "$qemu_pid" || qemu_rc=$?
 say "QEMU ended after $(($(date +%s) - start))s (exit status $qemu_rc)"
 [ $qemu_rc -eq 0 ] || sed 's/^/# qemu: /' "$out/qemu.log"
 
+if [ -n "${QOTD_EXPECT_RELEASE:-}" ]; then
+	booted=$(tr -d '\r' <"$out/console.log" 2>/dev/null |
+		sed -n -E 's/.*Linux version ([^ ]+) .*/\1/p' | head -n 1)
+	if [ "$booted" = "$QOTD_EXPECT_RELEASE" ]; then
+		echo "ok - $name: the guest ran Linux $booted"
+	else
+		echo "not ok - $name: the guest ran Linux $QOTD_EXPECT_RELEASE (it ran ${booted:-nothing})"
+	fi
+fi
 "$root/vm/done-check.sh" "$name" "$out/tap.txt" "$out/console.log"
 "$root/vm/scan-log.sh" "$name" "$out/console.log"

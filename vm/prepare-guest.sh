@@ -10,6 +10,9 @@
 # guest-test build is reported and the image is packed without it, so the
 # remaining tests still run; exit status 1 only when there is no image.
 # QOTD_SRC: take the sources from another tree than this repository.
+# QOTD_SIGN_KEY, QOTD_SIGN_CERT: sign every module packed (qotd.ko and any
+# built beside it) with this key and certificate (vm/sign-module.sh), for a
+# kernel that refuses unsigned modules.
 # QOTD_GUEST_EXTRA: further suites to build and pack, as source directories
 # relative to the sources (e.g. tests/debug): each is built with
 # `make -C DIR O=...` and lands in the guest as /tests/BASENAME/.
@@ -43,6 +46,13 @@ step() {
 say "building qotd.ko against $kdir"
 step "build qotd.ko against $kdir" "$out/build-module.log" \
 	env QOTD_SRC="$src" "$root/vm/build-module.sh" "$kdir" "$name" || exit 1
+
+if [ -n "${QOTD_SIGN_KEY:-}" ]; then
+	say "signing the modules with $QOTD_SIGN_KEY"
+	step "sign the modules with $(basename "$QOTD_SIGN_KEY")" "$out/sign-module.log" \
+		"$root/vm/sign-module.sh" "$kdir" "$QOTD_SIGN_KEY" "${QOTD_SIGN_CERT:?QOTD_SIGN_CERT too}" \
+		"$out"/driver/*.ko || exit 1
+fi
 
 qotdctl=$shared/qotdctl/qotdctl
 say "building qotdctl (static)"

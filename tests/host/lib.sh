@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Sourced by the host checks: where things are, and TAP helpers.
 # KDIR (the kernel build tree) comes from the environment, as the top-level
-# Makefile exports it; run alone, a check picks the newest Debian kernel.
+# Makefile exports it; run alone, a check picks Debian 12's 6.1 kernel (vm/kver.sh).
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 src=${QOTD_SRC:-$root}

@@ -68,13 +68,7 @@ else
 	[ ! -f "$makelog" ] || tail -n 20 "$makelog" | diag
 fi
 
-status=$(dkms status "qotd/$version" -k "$KVER" 2>&1 || true)
-if grep -q -E "^qotd/$version, $KVER, [^:]+: installed" <<<"$status"; then
-	pass "dkms: dkms status says qotd/$version is installed for $KVER"
-else
-	fail "dkms: dkms status says qotd/$version is installed for $KVER"
-	echo "$status" | diag
-fi
+dkms_installed dkms "$KVER" "$version" || true
 
 ko=$(modinfo -k "$KVER" -F filename qotd 2>/dev/null || true)
 case $ko in
@@ -94,22 +88,7 @@ if [ -n "$ko" ]; then
 		fail "dkms: the installed module has version $version"
 		echo "got: $got" | diag
 	fi
-	rel=${ko#/lib/modules/"$KVER"/}
-	dep=$(grep -E "^$rel:" "/lib/modules/$KVER/modules.dep" || true)
-	if [ -n "$dep" ]; then
-		pass "dkms: modules.dep lists $rel"
-	else
-		fail "dkms: modules.dep lists $rel"
-	fi
-
-	files=$out/files
-	rm -rf "$files"
-	mkdir -p "$files/lib/modules/$KVER/$(dirname "$rel")" "$files/tests"
-	cp "$ko" "$files/lib/modules/$KVER/$rel"
-	echo "$dep" >"$files/tests/modules.dep.dkms"
-	echo "$version" >"$files/tests/expected-version"
-	"$root/tests/install/guest.sh" install-dkms-guest "$ko" \
-		"$root/tests/install/guest/dkms.sh" "$files" || failures=$((failures + 1))
+	dkms_module_in_guest dkms "$KVER" "$ko" "$version" "$out" install-dkms-guest
 fi
 
 if "${mk[@]}" dkms-uninstall KVER="$KVER" KDIR="$KDIR" >"$out/uninstall.log" 2>&1; then

@@ -10,7 +10,8 @@
 # archives in order, so ours replace what the first had at the same paths;
 # vm/init then runs SCRIPT in check mode. Whether the guest got to the end
 # and what the kernel log says are reported as in the guest suite. Work
-# files go to build/NAME/. KVER picks the kernel (/boot/vmlinuz-KVER).
+# files go to build/NAME/. KVER picks the kernel (/boot/vmlinuz-KVER);
+# QOTD_GUEST_KERNEL names another image to boot.
 set -euo pipefail
 # shellcheck source=tests/install/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -18,7 +19,7 @@ set -euo pipefail
 [ $# -ge 3 ] || { echo "usage: $0 NAME KO SCRIPT [OVERLAY_DIR]" >&2; exit 2; }
 name=$1 ko=$2 script=$3 overlay=${4:-}
 out=$root/build/$name
-kernel=/boot/vmlinuz-$KVER
+kernel=${QOTD_GUEST_KERNEL:-/boot/vmlinuz-$KVER}
 mkdir -p "$out"
 
 if [ ! -r "$kernel" ]; then

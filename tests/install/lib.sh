@@ -4,7 +4,7 @@
 # QOTD_SRC points the checks at another copy of the sources (the default is
 # this repository), so a check can be shown to fail on a deliberately broken
 # copy. KVER and KDIR come from the environment, as the top-level Makefile
-# exports them; run alone, a check picks the newest Debian kernel image.
+# exports them; run alone, a check picks Debian 12's 6.1 kernel (vm/kver.sh).
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 src=${QOTD_SRC:-$root}
@@ -53,4 +53,57 @@ need_root() {
 		finish
 		exit
 	fi
+}
+
+# dkms_installed LABEL KVER VERSION [LOG]: dkms status says qotd/VERSION is
+# installed for KVER; when not, its answer and LOG's error lines as
+# comments, and status 1.
+dkms_installed() {
+	local label=$1 k=$2 v=$3 log=${4:-} status
+	status=$(dkms status "qotd/$v" -k "$k" 2>&1 || true)
+	# 6.12.95+deb12-amd64: the + is no regular expression.
+	if grep -q -E "^qotd/$v, ${k//[.+]/\\&}, [^:]+: installed" <<<"$status"; then
+		pass "$label: dkms status says qotd/$v is installed for $k"
+		return 0
+	fi
+	fail "$label: dkms status says qotd/$v is installed for $k"
+	echo "$status" | diag
+	[ -z "$log" ] || grep -i -E 'error|fail|skip|header|pahole' "$log" | head -n 10 | diag || true
+	return 1
+}
+
+# dkms_module_in_guest LABEL KVER KO VERSION WORKDIR GUEST-NAME: the module
+# DKMS installed for KVER (KO, under /lib/modules/KVER) has its line in
+# KVER's modules.dep, and loads by name with modprobe in a guest booting
+# /boot/vmlinuz-KVER, with that very file and line
+# (tests/install/guest/dkms.sh). Counts a failing guest in failures.
+dkms_module_in_guest() {
+	local label=$1 kver=$2 ko=$3 version=$4 work=$5 gname=$6 rel dep files base
+	rel=${ko#/lib/modules/"$kver"/}
+	dep=$(grep -E "^$rel:" "/lib/modules/$kver/modules.dep" || true)
+	if [ -n "$dep" ]; then
+		pass "$label: modules.dep of $kver lists $rel"
+	else
+		fail "$label: modules.dep of $kver lists $rel"
+	fi
+
+	files=$work/files-$kver
+	rm -rf "$files"
+	mkdir -p "$files/lib/modules/$kver/$(dirname "$rel")" "$files/tests"
+	cp "$ko" "$files/lib/modules/$kver/$rel"
+	echo "$dep" >"$files/tests/modules.dep.dkms"
+	echo "$version" >"$files/tests/expected-version"
+	# A kernel with CONFIG_MODULE_COMPRESS_XZ (Debian's 6.12) has DKMS
+	# install qotd.ko.xz. The guest's modprobe loads that very file; the
+	# base image, which wants a plain qotd.ko, gets it unpacked.
+	base=$ko
+	case $ko in
+	*.ko.xz)
+		base=$work/plain-$kver/qotd.ko
+		mkdir -p "${base%/*}"
+		xz -dc "$ko" >"$base"
+		;;
+	esac
+	KVER=$kver "$root/tests/install/guest.sh" "$gname" "$base" \
+		"$root/tests/install/guest/dkms.sh" "$files" || failures=$((failures + 1))
 }

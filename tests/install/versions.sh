@@ -21,7 +21,8 @@ conf=$(bash -c '
 	. "$1"
 	printf "%s\n" "$PACKAGE_NAME" "$PACKAGE_VERSION" "${BUILT_MODULE_NAME[0]}" \
 		"${BUILT_MODULE_LOCATION[0]}" "${DEST_MODULE_LOCATION[0]}" \
-		"$MAKE" "$CLEAN" "$AUTOINSTALL"' _ "$src/dkms.conf" 2>&1) || {
+		"$MAKE" "$CLEAN" "$AUTOINSTALL" "${BUILD_EXCLUSIVE_KERNEL_MIN:-}" \
+		"${BUILD_EXCLUSIVE_KERNEL:-}"' _ "$src/dkms.conf" 2>&1) || {
 	fail "versions: dkms.conf can be sourced by bash"
 	echo "$conf" | diag
 	finish
@@ -50,6 +51,23 @@ case ${c[4]} in
 esac
 expect "dkms.conf MAKE builds driver/ against the kernel DKMS names" "${c[5]}" "make -C driver KDIR=/KDIR modules"
 expect "dkms.conf AUTOINSTALL is yes" "${c[7]}" yes
+# The oldest kernel: 6.1, said twice, for DKMS 3.1 and up (the minimum)
+# and for Debian 12's DKMS 3.0 (the regular expression, which DKMS
+# matches against the release with bash's =~).
+expect "dkms.conf BUILD_EXCLUSIVE_KERNEL_MIN is 6.1" "${c[8]}" 6.1
+bad=()
+for k in 6.1.0-57-amd64 6.1.192 6.12.95+deb12-amd64 6.12.95+deb12-rt-amd64 7.3.4-qotd 10.1.0; do
+	[[ $k =~ ${c[9]} ]] || bad+=("$k is refused")
+done
+for k in 6.0.12-amd64 5.10.0-30-amd64 4.19.0-27-amd64 3.16.0; do
+	[[ ! $k =~ ${c[9]} ]] || bad+=("$k is accepted")
+done
+if [ -n "${c[9]}" ] && [ ${#bad[@]} -eq 0 ]; then
+	pass "versions: dkms.conf BUILD_EXCLUSIVE_KERNEL accepts 6.1 and later only"
+else
+	fail "versions: dkms.conf BUILD_EXCLUSIVE_KERNEL accepts 6.1 and later only"
+	printf '%s\n' "regex '${c[9]}'" "${bad[@]}" | diag
+fi
 # Every object the Kbuild file names has its source among driver/*.c, which
 # is what make dkms-src ships.
 objs=$(grep -o -E '[A-Za-z0-9_]+\.o\b' "$src/driver/Kbuild" | sort -u)

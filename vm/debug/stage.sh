@@ -29,55 +29,17 @@ mkdir -p "$root/build"
 
 # --- 1. the kernel ----------------------------------------------------------
 say "building the debug kernel, or finding it cached (a first build takes 4 to 9 minutes)"
-klog=$root/build/debug-kernel.log
-t0=$(date +%s)
-if kernel=$("$here/build-kernel.sh" 2>"$klog" | tail -n 1) && [ -f "$kernel/bzImage" ] &&
-	[ -f "$kernel/tree/Module.symvers" ]; then
-	how=$(grep -q '^build-kernel: cached' "$klog" && echo cached || echo "built in $(($(date +%s) - t0)) s")
-	echo "ok - $name: debug kernel ($how: $kernel)"
-else
-	echo "not ok - $name: debug kernel (vm/debug/build-kernel.sh failed)"
-	tail -n 30 "$klog" | sed 's/^/#   /'
-	echo "#   full log: $klog"
-	exit 0
-fi
+. "$root/vm/kernel-step.sh"
+kernel_step "$name" "debug kernel" "$root/build/debug-kernel.log" "$here/build-kernel.sh" || exit 0
+kernel=$kernel_dir
 kdir=$kernel/tree
 
 # --- 2. host checks against the debug tree ----------------------------------
-# Compiler, sparse and modpost diagnostics, as tests/host/ looks for them.
-diag_re='(warning|error):|^WARNING:|^ERROR:'
-
-# kbuild_check LABEL BUILD-NAME KBUILD-ARG: one build, three results.
-kbuild_check() {
-	local label=$1 bname=$2 arg=$3 log=$root/build/$2/build.log
-	mkdir -p "$root/build/$bname"
-	say "building qotd.ko against the debug kernel with $arg"
-	if ! QOTD_SRC=$src "$root/vm/build-module.sh" "$kdir" "$bname" "$arg" >"$log" 2>&1; then
-		echo "not ok - $name: qotd.ko builds against the debug kernel with $arg"
-		tail -n 30 "$log" | sed 's/^/#   /'
-		echo "#   full log: $log"
-		return
-	fi
-	echo "ok - $name: qotd.ko builds against the debug kernel with $arg"
-	if grep -E -- "$diag_re" "$log" >"$log.diag"; then
-		echo "not ok - $name: $label reports nothing (debug kernel, KUnit tests included)"
-		head -n 40 "$log.diag" | sed 's/^/#   /'
-	else
-		echo "ok - $name: $label reports nothing (debug kernel, KUnit tests included)"
-	fi
-	# Without these lines the KUnit file was never looked at.
-	case $arg in
-	W=1) pattern='^  CC \[M\] +.*/qotd_kunit\.o$' ;;
-	*) pattern='^  CHECK .*/qotd_kunit\.c$' ;;
-	esac
-	if grep -q -E -- "$pattern" "$log"; then
-		echo "ok - $name: $label covered qotd_kunit.c"
-	else
-		echo "not ok - $name: $label covered qotd_kunit.c (no such line in $log)"
-	fi
-}
-kbuild_check "W=1 build" debug-w1 W=1
-kbuild_check "sparse (C=1)" debug-sparse C=1
+# Each build must have compiled (W=1) or checked (C=1) the KUnit file.
+for build in debug-w1:W=1 debug-sparse:C=1; do
+	QOTD_SRC=$src "$root/vm/kbuild-check.sh" "$name" "$kdir" "${build%%:*}" "${build#*:}" \
+		--what "the debug kernel, KUnit tests included" --covers qotd_kunit.c
+done
 
 # The tests are a module of their own: qotd.ko, built against a kernel with
 # KUnit, refers to no KUnit symbol (so loading it never runs a test nor
