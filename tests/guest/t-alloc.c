@@ -28,7 +28,13 @@
 #include "qtest.h"
 
 #define MAX_SIZE (16u << 20)
-#define VM_SLACK (64 << 10)	/* vmalloc done by others during a resize */
+/*
+ * VmallocUsed is a cross-check only (vmallocinfo is the exact one): it
+ * moves with vmalloc done by others during a resize, and on 7.3 it also
+ * lags, one step's figure up to 9 % off and the next one off the other
+ * way. A 2 MiB-page mapping of a 5 MiB buffer would be 20 % off.
+ */
+#define VM_SLACK(want) ((64 << 10) + llabs(want) / 8)
 
 /*
  * Pages behind qotd's vmalloc areas, and how many areas; -1 on error.
@@ -142,7 +148,7 @@ static void check(int fd, unsigned long long size, const char *alloc)
 			qotd_vmalloc_lines(&areas, 1, NULL);
 		tap_ok(allocated == (long long)page_align(size),
 		       "D6: a %llu-byte vmalloc buffer occupies exactly its pages (%lld)", size, allocated);
-		tap_ok(delta >= want - VM_SLACK && delta <= want + VM_SLACK,
+		tap_ok(delta >= want - VM_SLACK(want) && delta <= want + VM_SLACK(want),
 		       "D6: VmallocUsed moved by the pages qotd's buffers gained (%+lld, want %+lld)",
 		       delta, want);
 	} else {

@@ -123,9 +123,10 @@ require "trace event" "$events_text" "qotd(4) EVENTS" "${events[@]}"
 require "trace event field" "$events_text" "qotd(4) EVENTS" "${fields[@]}"
 
 # An errno the code only compares a result with (err != -EBUSY) is not one
-# it returns.
+# it returns. A caller never sees ERESTARTSYS: the kernel turns it into
+# EINTR, or restarts the call (SA_RESTART), which the page says under EINTR.
 mapfile -t errnos < <(grep -h -o -E -- '([!=]=[[:space:]]*)?-E[A-Z0-9]{2,}\b' "${driver_c[@]}" |
-	grep -v '^[!=]=' | sed 's/^-//' | sort -u)
+	grep -v '^[!=]=' | sed -e 's/^-//' -e 's/^ERESTARTSYS$/EINTR/' | sort -u)
 require "errno the driver returns" "$(section "$text4" ERRORS)" "qotd(4) ERRORS" "${errnos[@]}"
 
 # qotdctl: the struct option table and the getopt_long option string.

@@ -70,7 +70,9 @@ else
 fi
 # Every object the Kbuild file names has its source among driver/*.c, which
 # is what make dkms-src ships.
-objs=$(grep -o -E '[A-Za-z0-9_]+\.o\b' "$src/driver/Kbuild" | sort -u)
+# (Objects named in a per-object flag, CFLAGS_x.o, are listed elsewhere.)
+objs=$(grep -v -E '^[[:space:]]*#' "$src/driver/Kbuild" | grep -o -E '(^|[^_A-Za-z0-9])[A-Za-z0-9_]+\.o\b' |
+	grep -o -E '[A-Za-z0-9_]+\.o' | grep -v '^CFLAGS_' | sort -u)
 missing=()
 for obj in $objs; do
 	[ "$obj" = qotd.o ] || [ -f "$src/driver/${obj%.o}.c" ] || missing+=("$obj")
