@@ -387,7 +387,7 @@ static int load_works(const char *params_extra, int instances, char *why, size_t
 #define KEY_BUFFER(j)		(2 + 2 * (j))
 #define KEY_REGISTER(k, j)	(1 + 2 * (k) + (j))
 #define MAX_KEYS		(1 + 3 * 4)
-#define WINDOW_LOADS		96
+#define WINDOW_LOADS		192
 
 struct load_run {
 	int instances, ko;
@@ -582,12 +582,17 @@ static int first_missing(const struct load_run *r, unsigned long all_keys)
 /*
  * Where to look for a site that was not hit: sites come in the order of
  * their keys (a misc_register() is many points), and a number moves by a
- * point or two between loads, so from the last number of the nearest site
+ * few points between loads, so from the last number of the nearest site
  * hit before it to the first of the nearest one after it, a little wider.
  * The window is tried downwards from its top, as the site is most likely
  * just before the next one.
  */
-#define JITTER			2
+/*
+ * Counting the page allocations that must not sleep moves numbers further
+ * than slab allocations alone (a slab refilled for kmemleak's records of a
+ * non-sleeping allocation is one more), by up to several points.
+ */
+#define JITTER			8
 
 static void site_window(const struct load_run *r, int key, unsigned int anchor,
 			unsigned int end, unsigned int *lo, unsigned int *hi)
