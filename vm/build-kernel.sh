@@ -16,7 +16,7 @@
 #                       content hash for any other)
 #   --llvm SUFFIX       build with Clang and LLVM's tools: LLVM=SUFFIX
 #                       (e.g. -19 for clang-19), LLVM_IAS=1
-#   --cache DIR         cache root (default ${QOTD_CACHE:-/var/cache/qotd/NAME})
+#   --cache DIR         cache root (default ${QOTD_CACHE:-/var/cache/qotd}/NAME)
 #
 # The kernel is configured as `make tinyconfig` + FILE. The result is
 # cached in CACHE/<key>/, where <key> is the source version plus a hash of
@@ -37,8 +37,8 @@
 # kernel has not been built yet. --print-key prints just the key. --prune
 # deletes the cached kernels of every other key (older sources or configs).
 #
-# Environment: QOTD_CACHE (cache root), QOTD_KERNEL_SRC (source tarball,
-# like --source), QOTD_JOBS (make -j).
+# Environment: QOTD_CACHE (the root of every qotd cache, NAME/ below it),
+# QOTD_KERNEL_SRC (source tarball, like --source), QOTD_JOBS (make -j).
 set -euo pipefail
 
 # Bump when the steps below change in a way that changes the result.
@@ -150,8 +150,8 @@ cache_root() {
 		esac
 	elif [ -n "${QOTD_CACHE:-}" ]; then
 		case $QOTD_CACHE in
-		/*) echo "$QOTD_CACHE" ;;
-		*) echo "$PWD/$QOTD_CACHE" ;;
+		/*) echo "$QOTD_CACHE/$name" ;;
+		*) echo "$PWD/$QOTD_CACHE/$name" ;;
 		esac
 	elif [ -w /var/cache ] || [ -w /var/cache/qotd ]; then
 		echo "/var/cache/qotd/$name"
