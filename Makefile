@@ -48,9 +48,9 @@ export QOTD_TIMEOUT := $(TIMEOUT)
 # A guest suite for another kernel is one more stage:
 #   STAGE_name = vm/guest-suite.sh name KERNEL-IMAGE KERNEL-BUILD-TREE
 # added to CHECK_STAGES (and to QUICK_STAGES if it is quick); see the end.
-# checkpatch.pl comes from the newest kernel tree (vm/kernels/): its rules
-# are the newest.
-STAGE_host = QOTD_CHECKPATCH_SRC=$$(vm/kernels/source.sh linux-source-7.3 trixie-backports sid | tail -n 1) \
+# checkpatch.pl and ioctl-number.rst come from the newest kernel tree
+# (vm/kernels/): its rules and its registry are the newest.
+STAGE_host = QOTD_NEWEST_SRC=$$(vm/kernels/source.sh linux-source-7.3 trixie-backports sid | tail -n 1) \
 	KDIR=$(KDIR) tests/host/run-all.sh
 # The 6.1 line is pinned: the guest must boot the release KVER names,
 # unless KERNEL names another image (another distribution's kernel, say).

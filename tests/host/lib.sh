@@ -22,12 +22,19 @@ tap_result() {
 	fi
 }
 
-# The newest kernel source tarball this machine has: Debian's linux-source
-# in /usr/src, or one unpacked from a newer suite's package into the cache
-# (vm/deps.sh and the kernel builds put them there). Prints its path, or
-# nothing.
+# The newest kernel source tarball, whose tree's rules (checkpatch.pl) and
+# registry (ioctl-number.rst) the host checks apply. QOTD_NEWEST_SRC names
+# it when set (make check: 7.3's, fetched by vm/kernels/source.sh; set but
+# empty, it could not be had). Otherwise the newest this machine has:
+# Debian's linux-source in /usr/src, or one unpacked from a newer suite's
+# package into the cache. Prints its path, or nothing.
 newest_source_tarball() {
 	local cache=${QOTD_CACHE:-/var/cache/qotd}
+
+	if [ -n "${QOTD_NEWEST_SRC+set}" ]; then
+		echo "$QOTD_NEWEST_SRC"
+		return
+	fi
 	ls /usr/src/linux-source-*.tar.xz \
 		"$cache"/src/*/usr/src/linux-source-*.tar.xz 2>/dev/null |
 		awk -F/ '{ print $NF "\t" $0 }' | sort -V | tail -n 1 | cut -f2 || true
