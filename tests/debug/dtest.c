@@ -240,3 +240,38 @@ void d_force_unload(void)
 	if (d_loaded())
 		d_unload();
 }
+
+int d_knob_set(struct d_knob *knob)
+{
+	knob->have_saved = d_get(knob->path, knob->saved, sizeof(knob->saved)) >= 0;
+	return d_put(knob->path, knob->value);
+}
+
+void d_knobs_restore(struct d_knob *knobs, size_t n)
+{
+	while (n--)
+		if (knobs[n].have_saved)
+			d_put(knobs[n].path, knobs[n].saved);
+}
+
+void d_nth_arm(int nth_fd, unsigned int n)
+{
+	char text[16];
+	int len = snprintf(text, sizeof(text), "%u", n);
+
+	if (pwrite(nth_fd, text, (size_t)len, 0) != len)
+		d_diag("fail-nth: cannot arm: %s", strerror(errno));
+}
+
+long d_nth_disarm(int nth_fd)
+{
+	char text[16];
+	ssize_t n = pread(nth_fd, text, sizeof(text) - 1, 0);
+
+	if (pwrite(nth_fd, "0", 1, 0) != 1)
+		d_diag("fail-nth: cannot disarm: %s", strerror(errno));
+	if (n <= 0)
+		return -1;
+	text[n] = '\0';
+	return strtol(text, NULL, 10);
+}

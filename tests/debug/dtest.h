@@ -67,4 +67,24 @@ int d_leftovers(char *why, size_t len);
 /* Bring qotd down whatever its state: discard every node, unload. */
 void d_force_unload(void);
 
+/*
+ * Fault injection through /proc/thread-self/fail-nth. A knob is a debugfs
+ * setting of failslab or fail_page_alloc, set for the run and put back as
+ * it was after it.
+ */
+struct d_knob {
+	const char *path, *value;
+	char saved[64];
+	int have_saved;
+};
+
+/* Save what the knob holds and set its value; 0 or an errno. */
+int d_knob_set(struct d_knob *knob);
+/* Put back, last first, what d_knob_set() saved of n knobs. */
+void d_knobs_restore(struct d_knob *knobs, size_t n);
+/* Fail the nth allocation of this thread from now on; no allocation here. */
+void d_nth_arm(int nth_fd, unsigned int n);
+/* What is left of the count (0: the failure was injected); disarms. */
+long d_nth_disarm(int nth_fd);
+
 #endif /* QOTD_DEBUG_DTEST_H */

@@ -66,14 +66,7 @@
 
 /* ---- fault injection set-up ---------------------------------------------- */
 
-struct knob {
-	const char *path;
-	const char *value;
-	char saved[64];
-	int have_saved;
-};
-
-static struct knob knobs[] = {
+static struct d_knob knobs[] = {
 	{ .path = DBG "failslab/ignore-gfp-wait", .value = "N" },
 	{ .path = DBG "failslab/cache-filter", .value = "N" },
 	{ .path = DBG "failslab/probability", .value = "0" },
@@ -96,8 +89,7 @@ static int setup_injection(void)
 	int bad = 0;
 
 	for (size_t i = 0; i < NKNOBS; i++) {
-		knobs[i].have_saved = d_get(knobs[i].path, knobs[i].saved, sizeof(knobs[i].saved)) >= 0;
-		if (d_put(knobs[i].path, knobs[i].value)) {
+		if (d_knob_set(&knobs[i])) {
 			d_diag("cannot write %s to %s: %s", knobs[i].value, knobs[i].path,
 			       strerror(errno));
 			bad = 1;
@@ -112,37 +104,6 @@ static int setup_injection(void)
 	if (kmsg_fd < 0)
 		d_diag("/dev/kmsg: %s (no attribution of failure points)", strerror(errno));
 	return bad ? -1 : 0;
-}
-
-static void restore_injection(void)
-{
-	for (size_t i = NKNOBS; i--;)
-		if (knobs[i].have_saved)
-			d_put(knobs[i].path, knobs[i].saved);
-}
-
-/* Fail the nth allocation of this thread from now on. No allocation here. */
-static void arm(unsigned int n)
-{
-	char text[16];
-	int len = snprintf(text, sizeof(text), "%u", n);
-
-	if (pwrite(nth_fd, text, (size_t)len, 0) != len)
-		d_diag("fail-nth: cannot arm: %s", strerror(errno));
-}
-
-/* What is left of the count (0: the failure was injected); disarms. */
-static long disarm(void)
-{
-	char text[16];
-	ssize_t n = pread(nth_fd, text, sizeof(text) - 1, 0);
-
-	if (pwrite(nth_fd, "0", 1, 0) != 1)
-		d_diag("fail-nth: cannot disarm: %s", strerror(errno));
-	if (n <= 0)
-		return -1;
-	text[n] = '\0';
-	return strtol(text, NULL, 10);
 }
 
 /* ---- where a failure hit, from the kernel log ------------------------------ */
@@ -454,10 +415,10 @@ static enum outcome load_attempt(struct load_run *r, unsigned int n, struct site
 	int ret, err, key;
 
 	kmsg_mark();
-	arm(n);
+	d_nth_arm(nth_fd, n);
 	ret = (int)syscall(SYS_finit_module, r->ko, r->params, 0);
 	err = ret ? errno : 0;
-	*left = disarm();
+	*left = d_nth_disarm(nth_fd);
 	kmsg_site(s);
 	if (verbose)
 		d_diag("  N=%u: %s, %ld left, %s%s %s", n, err ? strerror(err) : "success", *left,
@@ -868,10 +829,10 @@ static int test_ioctl(int fd, long long base_ref, enum op op, uint64_t from, int
 		}
 		snap_take(fd, &before);
 		kmsg_mark();
-		arm(n);
+		d_nth_arm(nth_fd, n);
 		ret = op == OP_SETSIZE ? q_ssz(fd, to) : q_discard(fd);
 		err = ret ? errno : 0;
-		left = disarm();
+		left = d_nth_disarm(nth_fd);
 		kmsg_site(&s);
 		if (verbose)
 			d_diag("  N=%u: %s, %ld left, %s%s", n, err ? strerror(err) : "success", left,
@@ -988,10 +949,10 @@ static void test_open(void)
 		int fd, e;
 
 		kmsg_mark();
-		arm(n);
+		d_nth_arm(nth_fd, n);
 		fd = q_open(0, O_RDONLY);
 		e = errno;
-		left = disarm();
+		left = d_nth_disarm(nth_fd);
 		kmsg_site(&s);
 		if (left != 0) {
 			end = fd >= 0;
@@ -1066,7 +1027,7 @@ int main(int argc, char **argv)
 
 	if (!d_ok(setup_injection() == 0, "[%s] fail-nth, failslab and fail_page_alloc set up to fail any allocation",
 		  alloc_name)) {
-		restore_injection();
+		d_knobs_restore(knobs, NKNOBS);
 		return d_done();
 	}
 	if (d_loaded())
@@ -1101,6 +1062,6 @@ int main(int argc, char **argv)
 		test_ioctls();
 	if (opens)
 		test_open();
-	restore_injection();
+	d_knobs_restore(knobs, NKNOBS);
 	return d_done();
 }

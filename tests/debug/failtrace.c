@@ -34,14 +34,8 @@
 #define MAX_POINTS 2000
 #define MAXEV 32
 
-struct knob {
-	const char *path, *value;
-	char saved[64];
-	int have_saved;
-};
-
 /* Every slab and page allocation of the call counts, sleeping or not. */
-static struct knob knobs[] = {
+static struct d_knob knobs[] = {
 	{ .path = DBG "failslab/ignore-gfp-wait", .value = "N" },
 	{ .path = DBG "failslab/cache-filter", .value = "N" },
 	{ .path = DBG "failslab/verbose", .value = "0" },
@@ -58,45 +52,13 @@ static struct qt_event ev[MAXEV];
 static int setup_injection(void)
 {
 	for (size_t i = 0; i < NKNOBS; i++) {
-		knobs[i].have_saved = d_get(knobs[i].path, knobs[i].saved,
-					    sizeof(knobs[i].saved)) >= 0;
-		if (d_put(knobs[i].path, knobs[i].value)) {
+		if (d_knob_set(&knobs[i])) {
 			tap_diag("cannot write %s to %s", knobs[i].value, knobs[i].path);
 			return -1;
 		}
 	}
 	nth_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
 	return nth_fd < 0 ? -1 : 0;
-}
-
-static void restore_injection(void)
-{
-	for (size_t i = NKNOBS; i--;)
-		if (knobs[i].have_saved)
-			d_put(knobs[i].path, knobs[i].saved);
-}
-
-static void arm(unsigned int n)
-{
-	char text[16];
-	int len = snprintf(text, sizeof(text), "%u", n);
-
-	if (pwrite(nth_fd, text, (size_t)len, 0) != len)
-		tap_diag("fail-nth: cannot arm: %s", strerror(errno));
-}
-
-/* What is left of the count (0: the failure was injected); disarms. */
-static long disarm(void)
-{
-	char text[16];
-	ssize_t n = pread(nth_fd, text, sizeof(text) - 1, 0);
-
-	if (pwrite(nth_fd, "0", 1, 0) != 1)
-		tap_diag("fail-nth: cannot disarm: %s", strerror(errno));
-	if (n <= 0)
-		return -1;
-	text[n] = '\0';
-	return strtol(text, NULL, 10);
 }
 
 struct state {
@@ -195,10 +157,10 @@ static int test_op(int fd, int discard, uint64_t from, int written, uint64_t to)
 		}
 		state_take(fd, &before);
 		qt_clear();
-		arm(n);
+		d_nth_arm(nth_fd, n);
 		ret = discard ? q_discard(fd) : q_ssz(fd, to);
 		err = ret ? errno : 0;
-		left = disarm();
+		left = d_nth_disarm(nth_fd);
 		nev = qt_take(ev, MAXEV);
 		state_take(fd, &after);
 
@@ -280,7 +242,7 @@ int main(int argc, char **argv)
 		return tap_done();
 	if (!tap_ok(setup_injection() == 0, "[%s] fail-nth, failslab and fail_page_alloc set up",
 		    alloc_name)) {
-		restore_injection();
+		d_knobs_restore(knobs, NKNOBS);
 		qt_instance_remove();
 		return tap_done();
 	}
@@ -311,7 +273,7 @@ out_unload:
 	if (d_loaded())
 		d_force_unload();
 out:
-	restore_injection();
+	d_knobs_restore(knobs, NKNOBS);
 	qt_instance_remove();
 	return tap_done();
 }
