@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -261,6 +262,82 @@ ssize_t q_read_file(const char *path, char *buf, size_t len)
 		return -1;
 	buf[n] = '\0';
 	return n;
+}
+
+int q_write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+#define Q_CG_ROOT "/sys/fs/cgroup"
+
+int q_memcg_create(const char *name, long limit, int *mounted)
+{
+	char buf[256], path[128], text[32];
+
+	*mounted = 0;
+	if (access(Q_CG_ROOT "/cgroup.controllers", F_OK)) {
+		if (mount("cgroup2", Q_CG_ROOT, "cgroup2", 0, NULL)) {
+			tap_diag("mount cgroup2 on %s: %s", Q_CG_ROOT, strerror(errno));
+			return -1;
+		}
+		*mounted = 1;
+	}
+	if (q_read_file(Q_CG_ROOT "/cgroup.controllers", buf, sizeof(buf)) < 0 ||
+	    !strstr(buf, "memory")) {
+		tap_diag("no memory controller in %s/cgroup.controllers", Q_CG_ROOT);
+		return -1;
+	}
+	if (q_write_file(Q_CG_ROOT "/cgroup.subtree_control", "+memory")) {
+		tap_diag("enable the memory controller: %s", strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof(path), Q_CG_ROOT "/%s", name);
+	rmdir(path);
+	if (mkdir(path, 0755)) {
+		tap_diag("mkdir %s: %s", path, strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof(path), Q_CG_ROOT "/%s/memory.max", name);
+	snprintf(text, sizeof(text), "%ld", limit);
+	if (q_write_file(path, text)) {
+		tap_diag("set memory.max: %s", strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof(path), Q_CG_ROOT "/%s/memory.swap.max", name);
+	q_write_file(path, "0");	/* absent without swap accounting */
+	return 0;
+}
+
+int q_memcg_enter(const char *name)
+{
+	char path[128], me[32];
+
+	snprintf(path, sizeof(path), Q_CG_ROOT "/%s/cgroup.procs", name);
+	snprintf(me, sizeof(me), "%d", (int)getpid());
+	return q_write_file(path, me);
+}
+
+int q_memcg_remove(const char *name, int mounted)
+{
+	char path[128];
+	int gone;
+
+	snprintf(path, sizeof(path), Q_CG_ROOT "/%s", name);
+	/* A process that has just left it may still be counted a moment. */
+	for (int i = 0; i < 50 && rmdir(path); i++)
+		q_msleep(100);
+	gone = access(path, F_OK) != 0;
+	if (mounted)
+		umount(Q_CG_ROOT);
+	return gone;
 }
 
 static long long parse_number(const char *path)

@@ -119,6 +119,21 @@ int q_probe(volatile unsigned char *p, int write);
 /* The minor number of /dev/qotdK and its major, or -1 (from stat). */
 int q_devnum(int k, unsigned int *major, unsigned int *minor);
 
+/* Write text to a file; 0, or -1 with errno set. */
+int q_write_file(const char *path, const char *text);
+
+/*
+ * A memory cgroup /sys/fs/cgroup/NAME with memory.max = limit bytes and no
+ * swap, cgroup2 mounted first if it is not (*mounted then says so); 0, or
+ * -1 with the reason as a TAP comment. q_memcg_enter() moves the calling
+ * process in (0 or -1); q_memcg_remove() waits for the group to empty and
+ * removes it, unmounting cgroup2 if q_memcg_create() mounted it, and says
+ * whether the group is gone.
+ */
+int q_memcg_create(const char *name, long limit, int *mounted);
+int q_memcg_enter(const char *name);
+int q_memcg_remove(const char *name, int mounted);
+
 /* Sleep for ms milliseconds. */
 void q_msleep(unsigned int ms);
 

@@ -14,65 +14,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "qtest.h"
 
-#define CG_ROOT "/sys/fs/cgroup"
-#define CG CG_ROOT "/qotd-enomem"
+#define CG "qotd-enomem"
 #define LIMIT (1 << 20)
 #define TARGET (4 << 20)
 #define START 1000
-
-static int put(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
-/* Set up the limited cgroup; 0, or -1 with a reason. */
-static int setup_cgroup(int *mounted)
-{
-	char buf[256], limit[32];
-
-	if (access(CG_ROOT "/cgroup.controllers", F_OK)) {
-		if (mount("cgroup2", CG_ROOT, "cgroup2", 0, NULL)) {
-			tap_diag("mount cgroup2 on %s: %s", CG_ROOT, strerror(errno));
-			return -1;
-		}
-		*mounted = 1;
-	}
-	if (q_read_file(CG_ROOT "/cgroup.controllers", buf, sizeof(buf)) < 0 ||
-	    !strstr(buf, "memory")) {
-		tap_diag("no memory controller in %s/cgroup.controllers", CG_ROOT);
-		return -1;
-	}
-	if (put(CG_ROOT "/cgroup.subtree_control", "+memory")) {
-		tap_diag("enable the memory controller: %s", strerror(errno));
-		return -1;
-	}
-	rmdir(CG);
-	if (mkdir(CG, 0755)) {
-		tap_diag("mkdir %s: %s", CG, strerror(errno));
-		return -1;
-	}
-	snprintf(limit, sizeof(limit), "%d", LIMIT);
-	if (put(CG "/memory.max", limit)) {
-		tap_diag("set memory.max: %s", strerror(errno));
-		return -1;
-	}
-	put(CG "/memory.swap.max", "0");
-	return 0;
-}
 
 /*
  * Resize to TARGET from a child in the limited cgroup with the given
@@ -92,11 +42,8 @@ static void resize_in_cgroup(int fd, const char *oom_adj, int res[2], int *statu
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		char me[32];
-
 		close(p[0]);
-		snprintf(me, sizeof(me), "%d", (int)getpid());
-		if (put("/proc/self/oom_score_adj", oom_adj) || put(CG "/cgroup.procs", me)) {
+		if (q_write_file("/proc/self/oom_score_adj", oom_adj) || q_memcg_enter(CG)) {
 			res[0] = -3;
 			res[1] = errno;
 		} else {
@@ -145,7 +92,7 @@ int main(int argc, char **argv)
 	}
 	allocated = q_attr(0, "allocated");
 
-	if (!tap_ok(setup_cgroup(&mounted) == 0, "a memory cgroup with memory.max = %d", LIMIT)) {
+	if (!tap_ok(q_memcg_create(CG, LIMIT, &mounted) == 0, "a memory cgroup with memory.max = %d", LIMIT)) {
 		q_reset(0);
 		close(fd);
 		return q_finish(1);
@@ -178,11 +125,7 @@ int main(int argc, char **argv)
 	show_events();
 	q_expect_content(0, pat, START, "D6: after that the size and content are untouched");
 
-	for (int i = 0; i < 50 && rmdir(CG); i++)
-		q_msleep(100);
-	tap_ok(access(CG, F_OK) != 0, "remove the cgroup");
-	if (mounted)
-		umount(CG_ROOT);
+	tap_ok(q_memcg_remove(CG, mounted), "remove the cgroup");
 
 	tap_eq(q_ssz(fd, TARGET), 0, "D6: the same resize outside the limited cgroup succeeds");
 	tap_eq(q_size_of(0), TARGET, "D6: the size is now %d", TARGET);

@@ -28,8 +28,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -38,8 +36,7 @@
 
 #define INSTANCE "qotd-t-trace"
 #define MAXEV 64
-#define CG_ROOT "/sys/fs/cgroup"
-#define CG CG_ROOT "/qotd-t-trace"
+#define CG "qotd-t-trace"
 #define LIMIT (1 << 20)
 #define BIG (4 << 20)
 
@@ -190,40 +187,6 @@ static void test_writes(void)
 
 /* ---- a failed allocation: a resize charged to a small memory cgroup ---- */
 
-static int put(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
-static int setup_cgroup(int *mounted)
-{
-	char buf[256], limit[32];
-
-	if (access(CG_ROOT "/cgroup.controllers", F_OK)) {
-		if (mount("cgroup2", CG_ROOT, "cgroup2", 0, NULL))
-			return -1;
-		*mounted = 1;
-	}
-	if (q_read_file(CG_ROOT "/cgroup.controllers", buf, sizeof(buf)) < 0 ||
-	    !strstr(buf, "memory") || put(CG_ROOT "/cgroup.subtree_control", "+memory"))
-		return -1;
-	rmdir(CG);
-	if (mkdir(CG, 0755))
-		return -1;
-	snprintf(limit, sizeof(limit), "%d", LIMIT);
-	if (put(CG "/memory.max", limit))
-		return -1;
-	put(CG "/memory.swap.max", "0");
-	return 0;
-}
-
 /* Resize node 0 to BIG from a child in the cgroup; its errno, or -1. */
 static int resize_in_cgroup(void)
 {
@@ -235,15 +198,13 @@ static int resize_in_cgroup(void)
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		char me[32];
 		int fd, err = -1;
 
 		close(p[0]);
-		snprintf(me, sizeof(me), "%d", (int)getpid());
 		/* Out of the OOM killer's reach: the charge simply fails. */
 		fd = q_open(0, O_RDWR);
-		if (fd >= 0 && !put("/proc/self/oom_score_adj", "-1000") &&
-		    !put(CG "/cgroup.procs", me))
+		if (fd >= 0 && !q_write_file("/proc/self/oom_score_adj", "-1000") &&
+		    !q_memcg_enter(CG))
 			err = q_ssz(fd, BIG) ? errno : 0;
 		if (write(p[1], &err, sizeof(err)) != sizeof(err))
 			_exit(2);
@@ -272,7 +233,7 @@ static void test_enomem(void)
 			close(fd);
 		return;
 	}
-	if (!tap_ok(setup_cgroup(&mounted) == 0, "ENOMEM: a memory cgroup with memory.max = %d",
+	if (!tap_ok(q_memcg_create(CG, LIMIT, &mounted) == 0, "ENOMEM: a memory cgroup with memory.max = %d",
 		    LIMIT)) {
 		close(fd);
 		return;
@@ -289,10 +250,7 @@ static void test_enomem(void)
 	       q_attr(0, "allocated") == allocated && q_attr(0, "changed") == changed,
 	       "ENOMEM: size, content, allocated and changed are as they were");
 	close(fd);
-	for (int i = 0; i < 50 && rmdir(CG); i++)
-		q_msleep(100);
-	if (mounted)
-		umount(CG_ROOT);
+	q_memcg_remove(CG, mounted);
 }
 
 /* ---- load ----------------------------------------------------------------- */
