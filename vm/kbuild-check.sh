@@ -10,7 +10,9 @@
 # ARG         W=1 (the kernel's extra warnings) or C=1 (sparse)
 # --what      what the tree is, for the results (default: KDIR)
 # --covers    the log must show that FILE.c was compiled (W=1) or checked
-#             (C=1): a file Kbuild skipped was never looked at
+#             (C=1) too: a file Kbuild skipped was never looked at. Every
+#             driver/*.c but the KUnit suite's, which only a kernel with
+#             KUnit builds, is always required.
 # Results: the module builds; the build reports nothing (compiler, sparse
 # and modpost diagnostics); each --covers file was seen. Any further Kbuild
 # arguments (LLVM=-19) come from QOTD_KBUILD_ARGS, as in vm/build-module.sh.
@@ -20,7 +22,11 @@ set -euo pipefail
 name=$1 kdir=$2 bname=$3 arg=$4
 shift 4
 root=$(cd "$(dirname "$0")/.." && pwd)
+src=${QOTD_SRC:-$root}
 what=$kdir covers=()
+for f in "$src"/driver/*.c; do
+	case ${f##*/} in *kunit*) ;; *) covers+=("${f##*/}") ;; esac
+done
 while [ $# -gt 0 ]; do
 	case $1 in
 	--what) what=${2:?}; shift ;;

@@ -9,9 +9,6 @@ if [ -z "${KDIR:-}" ]; then
 	KDIR=/lib/modules/$("$root/vm/kver.sh")/build
 fi
 
-# Compiler, sparse and modpost diagnostics in a Kbuild log.
-diag_re='(warning|error):|^WARNING:|^ERROR:'
-
 # tap_result OK? DESCRIPTION [FILE-WITH-DETAILS]
 tap_result() {
 	if [ "$1" = ok ]; then

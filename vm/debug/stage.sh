@@ -35,7 +35,7 @@ kernel=$kernel_dir
 kdir=$kernel/tree
 
 # --- 2. host checks against the debug tree ----------------------------------
-# Each build must have compiled (W=1) or checked (C=1) the KUnit file.
+# Each build must have compiled (W=1) or checked (C=1) the KUnit file too.
 for build in debug-w1:W=1 debug-sparse:C=1; do
 	QOTD_SRC=$src "$root/vm/kbuild-check.sh" "$name" "$kdir" "${build%%:*}" "${build#*:}" \
 		--what "the debug kernel, KUnit tests included" --covers qotd_kunit.c

@@ -75,15 +75,9 @@ esac
 echo "# $name: kernel $release ($kernel), tree $kdir${QOTD_KBUILD_ARGS:+, $QOTD_KBUILD_ARGS}"
 
 # --- 2. W=1 and sparse --------------------------------------------------------
-covers=()
-for f in "$src"/driver/*.c; do
-	# KUnit files build only on a kernel with KUnit (the debug kernel).
-	case ${f##*/} in *kunit*) continue ;; esac
-	covers+=(--covers "${f##*/}")
-done
 for build in w1:W=1 sparse:C=1; do
 	QOTD_SRC=$src "$root/vm/kbuild-check.sh" "$name" "$kdir" "$name-${build%%:*}" "${build#*:}" \
-		--what "$line ($release)" "${covers[@]}"
+		--what "$line ($release)"
 done
 
 # --- 3. signatures --------------------------------------------------------------
