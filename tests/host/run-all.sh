@@ -9,7 +9,7 @@ root=$(cd "$dir/../.." && pwd)
 . "$root/vm/lock.sh"
 lock_build host
 
-for check in kbuild checkpatch ioctl-number qotdctl-unit; do
+for check in kbuild checkpatch ioctl-number scan-log qotdctl-unit; do
 	echo "== host: $check" >&2
 	rc=0
 	"$dir/$check.sh" || rc=$?
