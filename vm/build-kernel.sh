@@ -14,12 +14,11 @@
 #   --source-version V  the version that goes into the key (default: the
 #                       Debian package version for the default tarball, a
 #                       content hash for any other)
-#   --cache DIR         cache root (default ${QOTD_CACHE:-/var/cache/qotd}/NAME)
 #
 # The kernel is configured as `make tinyconfig` + FILE. The result is
-# cached in CACHE/<key>/, where <key> is the source version plus a hash of
-# the fragment's option lines, the build recipe and the compiler. A cache
-# directory holds:
+# cached in ${QOTD_CACHE:-/var/cache/qotd}/NAME/<key>/, where <key> is the
+# source version plus a hash of the fragment's option lines, the build
+# recipe and the compiler. A cache directory holds:
 #     bzImage    the kernel to boot
 #     tree/      the configured and fully built kernel tree: use it as KDIR,
 #                make -C <dir>/tree M=$PWD modules
@@ -44,7 +43,7 @@ RECIPE=1
 ARCH=x86_64
 export ARCH
 
-name='' fragment='' src_version='' cache_dir=''
+name='' fragment='' src_version=''
 default_src=/usr/src/linux-source-6.1.tar.xz
 src_tarball=${QOTD_KERNEL_SRC:-$default_src}
 src_package=linux-source-6.1
@@ -66,7 +65,6 @@ while [ $# -gt 0 ]; do
 	--fragment) shift; fragment=${1:?--fragment needs a file} ;;
 	--source) shift; src_tarball=${1:?--source needs a tarball} ;;
 	--source-version) shift; src_version=${1:?--source-version needs a version} ;;
-	--cache) shift; cache_dir=${1:?--cache needs a directory} ;;
 	-j) shift; jobs=${1:?-j needs a number} ;;
 	-j*) jobs=${1#-j} ;;
 	-h|--help) sed -n '2,/^set -e/{/^set -e/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
@@ -130,12 +128,7 @@ cache_key() {
 }
 
 cache_root() {
-	if [ -n "$cache_dir" ]; then
-		case $cache_dir in
-		/*) echo "$cache_dir" ;;
-		*) echo "$PWD/$cache_dir" ;;
-		esac
-	elif [ -n "${QOTD_CACHE:-}" ]; then
+	if [ -n "${QOTD_CACHE:-}" ]; then
 		case $QOTD_CACHE in
 		/*) echo "$QOTD_CACHE/$name" ;;
 		*) echo "$PWD/$QOTD_CACHE/$name" ;;
@@ -158,7 +151,7 @@ is_complete() {
 find_built() {
 	local d
 	for d in "$(cache_root)/$1" "/var/cache/qotd/$name/$1"; do
-		[ -z "${QOTD_CACHE:-}$cache_dir" ] || [ "$d" = "$(cache_root)/$1" ] || continue
+		[ -z "${QOTD_CACHE:-}" ] || [ "$d" = "$(cache_root)/$1" ] || continue
 		is_complete "$d" && { echo "$d"; return 0; }
 	done
 	return 1

@@ -24,5 +24,4 @@ esac
 src=$("$here/source.sh" linux-source-7.3 trixie-backports sid | tail -n 1)
 version=$(cat "$(dirname "$src")/../../VERSION")
 exec "$here/../build-kernel.sh" --name "kernel-$line" \
-	--fragment "$here/qemu.config" --source "$src" --source-version "$version" \
-	--cache "${QOTD_CACHE:-/var/cache/qotd}/kernel-$line" "$@"
+	--fragment "$here/qemu.config" --source "$src" --source-version "$version" "$@"
