@@ -12,6 +12,11 @@ set -euo pipefail
 [ $# -eq 3 ] || { echo "usage: $0 NAME TAP_FILE CONSOLE_LOG" >&2; exit 2; }
 name=$1 tap=$2 log=$3
 
+retried=$(dirname "$log")/boot-retried
+if [ -s "$retried" ]; then
+	echo "# $name: the first boot crashed before /init, so before anything of qotd ran, and was retried: $(cat "$retried") (log: $(dirname "$log")/console.boot1.log)"
+fi
+
 marker=$(grep -a -E '^# qotd-guest-done exit=[0-9]+' "$tap" 2>/dev/null | tail -n 1 || true)
 if [ -z "$marker" ]; then
 	echo "not ok - $name: guest ran its tests to the end (no done marker: hung, crashed or timed out)"
