@@ -9,7 +9,7 @@
 #                     line, non-zero exit on any failure
 #   make check-quick  host checks and the guest suite on Debian's kernel
 #   make check-debug  the debug kernel stage alone
-#   make check-kernels  the 6.12, 6.12-rt and 7.3 lines alone
+#   make check-kernels  the 6.12, 6.12-rt, 7.3 and 7.3-clang lines alone
 #   make sign         sign qotd.ko (SIGN_KEY, SIGN_CERT; mk/sign.mk)
 #   make demo         boot the guest and run the tutorial's session, live,
 #                     with the driver's trace events; then the load's own
@@ -26,7 +26,7 @@
 #   DEMO_LOAD_KERNEL, DEMO_LOAD_KDIR  image and build tree of the kernel on
 #            which make demo traces the load (default: a built 7.3 line)
 #   KERNELS  kernel lines make check runs (default all: 6.1 6.12 6.12-rt
-#            7.3; see vm/kernels/check.mk)
+#            7.3 7.3-clang; see vm/kernels/check.mk)
 #
 # Everything built goes under build/. Packages come from vm/deps.sh, which
 # every target runs first: it does nothing when all is installed.

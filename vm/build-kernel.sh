@@ -14,11 +14,15 @@
 #   --source-version V  the version that goes into the key (default: the
 #                       Debian package version for the default tarball, a
 #                       content hash for any other)
+#   --llvm SUFFIX       build with Clang and LLVM's tools: LLVM=SUFFIX
+#                       (-19 for clang-19); modules built against the tree
+#                       need the same LLVM= (the info file's kbuild_args)
 #
 # The kernel is configured as `make tinyconfig` + FILE. The result is
 # cached in ${QOTD_CACHE:-/var/cache/qotd}/NAME/<key>/, where <key> is the
 # source version plus a hash of the fragment's option lines, the build
-# recipe and the compiler. A cache directory holds:
+# recipe and the compiler (gcc, or the clang --llvm names). A cache
+# directory holds:
 #     bzImage    the kernel to boot
 #     tree/      the configured and fully built kernel tree: use it as KDIR,
 #                make -C <dir>/tree M=$PWD modules
@@ -43,7 +47,7 @@ RECIPE=1
 ARCH=x86_64
 export ARCH
 
-name='' fragment='' src_version=''
+name='' fragment='' src_version='' llvm=''
 default_src=/usr/src/linux-source-6.1.tar.xz
 src_tarball=${QOTD_KERNEL_SRC:-$default_src}
 src_package=linux-source-6.1
@@ -65,6 +69,7 @@ while [ $# -gt 0 ]; do
 	--fragment) shift; fragment=${1:?--fragment needs a file} ;;
 	--source) shift; src_tarball=${1:?--source needs a tarball} ;;
 	--source-version) shift; src_version=${1:?--source-version needs a version} ;;
+	--llvm) shift; llvm=${1:?--llvm needs a suffix, e.g. -19} ;;
 	-j) shift; jobs=${1:?-j needs a number} ;;
 	-j*) jobs=${1#-j} ;;
 	-h|--help) sed -n '2,/^set -e/{/^set -e/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
@@ -78,11 +83,20 @@ done
 [ -r "$fragment" ] || die "missing $fragment"
 fragment=$(cd "$(dirname "$fragment")" && pwd)/$(basename "$fragment")
 
-# The line that names the compiler in the key.
-cc_version() { gcc --version 2>/dev/null | head -n1; }
+[[ -z $llvm || $llvm =~ ^-[0-9]+$ ]] || die "--llvm wants a version suffix such as -19, not $llvm"
 
 # Packages needed to build; installed when missing (as root), like vm/deps.sh.
 build_packages=(build-essential bc flex bison libelf-dev xz-utils cpio)
+
+# The compiler's make arguments, and the line that names it in the key.
+kbuild_cc=()
+if [ -n "$llvm" ]; then
+	kbuild_cc=(LLVM="$llvm")
+	build_packages+=("clang$llvm" "lld$llvm" "llvm$llvm")
+	cc_version() { "clang$llvm" --version 2>/dev/null | head -n1; }
+else
+	cc_version() { gcc --version 2>/dev/null | head -n1; }
+fi
 
 ensure_deps() {
 	local p status missing=()
@@ -120,7 +134,9 @@ cache_key() {
 	cc=$(cc_version) || return 1
 	[ -n "$cc" ] || return 1
 	# Only the option lines count: editing a comment rebuilds nothing.
+	# "llvm" only for Clang builds: a GCC build's key is what it always was.
 	h=$( { echo "recipe $RECIPE"; echo "arch $ARCH"; echo "cc $cc"; \
+		[ -z "$llvm" ] || echo "llvm $llvm"; \
 		grep -E '^(CONFIG_|# CONFIG_[A-Za-z0-9_]+ is not set)' "$fragment"; } |
 		sha256sum)
 	# Keep the key a plain file name.
@@ -210,10 +226,10 @@ verify_config() {
 kmake() {
 	local tree=$1; shift
 	if [ $verbose -eq 1 ]; then
-		make -C "$tree" "$@" 2>&1 | tee -a "$log" >&2
+		make -C "$tree" ${kbuild_cc[@]+"${kbuild_cc[@]}"} "$@" 2>&1 | tee -a "$log" >&2
 		return "${PIPESTATUS[0]}"
 	fi
-	make -C "$tree" "$@" >>"$log" 2>&1
+	make -C "$tree" ${kbuild_cc[@]+"${kbuild_cc[@]}"} "$@" >>"$log" 2>&1
 }
 
 build() {
@@ -256,7 +272,7 @@ build() {
 	[ -f "$tree/include/generated/autoconf.h" ] || die "build left no autoconf.h"
 	[ -f "$tree/scripts/mod/modpost" ] || die "build left no modpost"
 
-	release=$(make -s -C "$tree" kernelrelease 2>/dev/null)
+	release=$(make -s -C "$tree" ${kbuild_cc[@]+"${kbuild_cc[@]}"} kernelrelease 2>/dev/null)
 	cp "$tree/arch/x86/boot/bzImage" "$tmp/bzImage"
 	cp "$tree/.config" "$tmp/config"
 	end=$(date +%s)
@@ -266,6 +282,7 @@ build() {
 		echo "source=$src_tarball"
 		echo "source_version=$(source_version)"
 		echo "compiler=$(cc_version)"
+		echo "kbuild_args=${kbuild_cc[*]}"
 		echo "recipe=$RECIPE"
 		echo "jobs=$jobs"
 		echo "build_seconds=$((end - start))"

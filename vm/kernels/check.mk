@@ -3,7 +3,7 @@
 # The kernel lines of `make check` (vm/kernels/stage.sh). Included by the
 # top Makefile.
 #
-#   make check                    every line: 6.1 6.12 6.12-rt 7.3
+#   make check                    every line: 6.1 6.12 6.12-rt 7.3 7.3-clang
 #   make check KERNELS="6.12 7.3" host checks and those lines only
 #   make check-kernels            the lines other than 6.1 alone
 #
@@ -14,10 +14,10 @@
 #          checks always run (checkpatch uses the newest tree, 7.3's).
 #          With 6.12 among them, the install stage also has DKMS build the
 #          package's module for 6.12 and boots 6.12 with it.
-# QOTD_ALLOCS_6_12, QOTD_ALLOCS_6_12_rt, QOTD_ALLOCS_7_3
+# QOTD_ALLOCS_6_12, QOTD_ALLOCS_6_12_rt, QOTD_ALLOCS_7_3, QOTD_ALLOCS_7_3_clang
 #          the alloc= strategies each line runs (see vm/kernels/stage.sh)
 
-KERNEL_LINES := 6.12 6.12-rt 7.3
+KERNEL_LINES := 6.12 6.12-rt 7.3 7.3-clang
 KERNELS ?= 6.1 $(KERNEL_LINES)
 ifneq ($(filter-out 6.1 $(KERNEL_LINES),$(KERNELS)),)
 $(error KERNELS: unknown line(s) $(filter-out 6.1 $(KERNEL_LINES),$(KERNELS)); known: 6.1 $(KERNEL_LINES))

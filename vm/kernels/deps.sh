@@ -8,6 +8,7 @@
 #                  (the headers' Makefile runs pahole for the module's BTF)
 #   7.3            what building a kernel needs, openssl and libssl-dev
 #                  (module signing)
+#   7.3-clang      the same, and clang-19, lld-19 and llvm-19 (LLVM=-19)
 #
 # The backports packages come through vm/kernels/apt.sh, a private apt
 # sources list: the machine's own sources stay as they are, and nothing
@@ -18,7 +19,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-[ $# -gt 0 ] || set -- 6.12 6.12-rt 7.3
+[ $# -gt 0 ] || set -- 6.12 6.12-rt 7.3 7.3-clang
 
 say() { echo "kernels/deps: $*" >&2; }
 installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]; }
@@ -44,8 +45,9 @@ for line in "$@"; do
 		[ -n "$dep" ] || { say "bookworm-backports has no linux-image-$flavour"; exit 1; }
 		backports+=("$dep" "${dep/linux-image-/linux-headers-}")
 		;;
-	7.3)
+	7.3 | 7.3-clang)
 		plain+=(build-essential bc flex bison libelf-dev libssl-dev openssl xz-utils cpio)
+		[ "$line" = 7.3 ] || plain+=(clang-19 lld-19 llvm-19)
 		;;
 	*) say "unknown line $line"; exit 2 ;;
 	esac

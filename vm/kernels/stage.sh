@@ -6,6 +6,7 @@
 #   6.12       Debian 12 backports' 6.12 (vm/kver.sh 6.12)
 #   6.12-rt    the same line's PREEMPT_RT kernel
 #   7.3        linux-source-7.3 built here with GCC (vm/kernels/build.sh)
+#   7.3-clang  the same built with Clang (LLVM=-19), and qotd with it
 # (Debian 12's own 6.1 is the stock stage, vm/guest-suite.sh, and the host
 # checks.)
 #
@@ -13,7 +14,7 @@
 # 2. qotd.ko built against its tree with W=1 and with C=1 (sparse): no
 #    diagnostic, every driver source seen. On 7.3, with a sparse built
 #    here (vm/kernels/sparse.sh): Debian 12's is too old for the tree.
-# 3. On 7.3, which refuses unsigned modules: an unsigned
+# 3. On the 7.3 kernels, which refuse unsigned modules: an unsigned
 #    qotd.ko is refused, one signed with another key too, one signed by
 #    `make sign` with the kernel's key loads (tests/kernels/signed.sh).
 #    The guest suite's modules are signed the same way.
@@ -34,8 +35,8 @@ say() { echo "== $name: $*" >&2; }
 mkdir -p "$root/build"
 
 case $line in
-6.12 | 6.12-rt | 7.3) ;;
-*) echo "kernels/stage: unknown line $line (6.12, 6.12-rt, 7.3)" >&2; exit 2 ;;
+6.12 | 6.12-rt | 7.3 | 7.3-clang) ;;
+*) echo "kernels/stage: unknown line $line (6.12, 6.12-rt, 7.3, 7.3-clang)" >&2; exit 2 ;;
 esac
 var=QOTD_ALLOCS_${line//[.-]/_}
 allocs=${!var:-umem kmem auto}
@@ -61,6 +62,9 @@ case $line in
 	dir=$kernel_dir
 	kernel=$dir/bzImage kdir=$dir/tree
 	release=$(sed -n 's/^release=//p' "$dir/info")
+	# A Clang-built kernel wants its modules built with the same LLVM=.
+	args=$(sed -n 's/^kbuild_args=//p' "$dir/info")
+	[ -z "$args" ] || export QOTD_KBUILD_ARGS="${QOTD_KBUILD_ARGS:+$QOTD_KBUILD_ARGS }$args"
 	# Kbuild 7.x skips a sparse older than the tree: one built here.
 	if sparse=$("$here/sparse.sh" 2>>"$klog" | tail -n 1) && [ -x "$sparse" ]; then
 		export QOTD_KBUILD_ARGS="${QOTD_KBUILD_ARGS:+$QOTD_KBUILD_ARGS }CHECK=$sparse"
@@ -79,6 +83,22 @@ for build in w1:W=1 sparse:C=1; do
 	QOTD_SRC=$src "$root/vm/kbuild-check.sh" "$name" "$kdir" "$name-${build%%:*}" "${build#*:}" \
 		--what "$line ($release)"
 done
+
+# The compiler that built the kernel built the module too: vmlinux's
+# .comment names it (beside the linker, with LLD), and qotd.ko's must hold
+# the same string (a module built by another compiler would load all the
+# same). Only the trees built here have a vmlinux.
+comment() { readelf -p .comment "$1" 2>/dev/null | sed -n 's/^ *\[ *[0-9a-f]*\] *//p'; }
+if [ -f "$kdir/vmlinux" ]; then
+	kcc=$(comment "$kdir/vmlinux" | grep -v '^Linker:' | head -n 1)
+	ko=$root/build/$name-w1/driver/qotd.ko
+	if [ -n "$kcc" ] && [ -f "$ko" ] && comment "$ko" | grep -qxF -- "$kcc"; then
+		echo "ok - $name: qotd.ko was compiled by the kernel's compiler ($kcc)"
+	else
+		echo "not ok - $name: qotd.ko was compiled by the kernel's compiler (${kcc:-none named})"
+		comment "$ko" | sed 's/^/#   /' | head -n 8
+	fi
+fi
 
 # --- 3. signatures --------------------------------------------------------------
 if [ -n "${QOTD_SIGN_KEY:-}" ]; then
