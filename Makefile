@@ -9,6 +9,7 @@
 #                     line, non-zero exit on any failure
 #   make check-quick  host checks and the guest suite on Debian's kernel
 #   make check-debug  the debug kernel stage alone
+#   make check-kcsan  the KCSAN kernel stage alone
 #   make check-kernels  the 6.12, 6.12-rt, 7.3 and 7.3-clang lines alone
 #   make sign         sign qotd.ko (SIGN_KEY, SIGN_CERT; mk/sign.mk)
 #   make demo         boot the guest and run the tutorial's session, live,

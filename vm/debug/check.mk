@@ -4,19 +4,31 @@
 # with KASAN, lockdep, kmemleak, fault injection and KUnit. See
 # vm/debug/stage.sh and vm/debug/README.md. Included by the top Makefile.
 #
-#   make check                      ... host stock install debug
+#   make check                      ... host stock install debug kcsan
 #   make check CHECK_STAGES=debug   the debug stage alone
 #   make check-debug                the debug stage alone, as well
+#   make check-kcsan                the KCSAN kernel's stage alone
 #
 # DEBUG_TIMEOUT  seconds the debug guest may run (default 3600; it needs
 #                about 11 minutes on a quiet machine here, and ran past
 #                2400 s while other guests loaded both cores)
+# KCSAN_TIMEOUT  seconds the kcsan guest may run (default 1800)
 # QOTD_DEBUG_PHASES  some phases only, e.g. kunit,guest (default all)
 
 DEBUG_TIMEOUT ?= 3600
 STAGE_debug = QOTD_TIMEOUT=$(DEBUG_TIMEOUT) vm/debug/stage.sh
 CHECK_STAGES += debug
 
-.PHONY: check-debug
+# The KCSAN kernel (vm/debug/kcsan.config): the guest suite, the stress
+# test and the racing loads. QOTD_DEBUG_PHASES does not apply to it.
+KCSAN_TIMEOUT ?= 1800
+STAGE_kcsan = QOTD_TIMEOUT=$(KCSAN_TIMEOUT) QOTD_DEBUG_KERNEL=kcsan QOTD_DEBUG_NAME=kcsan \
+	QOTD_DEBUG_PHASES=guest,stress,loadrace vm/debug/stage.sh
+CHECK_STAGES += kcsan
+
+.PHONY: check-debug check-kcsan
 check-debug: deps
 	@$(call run-stages,debug)
+
+check-kcsan: deps
+	@$(call run-stages,kcsan)
