@@ -23,7 +23,7 @@ CHECK_STAGES += debug
 # test and the racing loads. QOTD_DEBUG_PHASES does not apply to it.
 KCSAN_TIMEOUT ?= 1800
 STAGE_kcsan = QOTD_TIMEOUT=$(KCSAN_TIMEOUT) QOTD_DEBUG_KERNEL=kcsan QOTD_DEBUG_NAME=kcsan \
-	QOTD_DEBUG_PHASES=guest,stress,loadrace vm/debug/stage.sh
+	QOTD_DEBUG_PHASES=guest,stress,lockless,loadrace vm/debug/stage.sh
 CHECK_STAGES += kcsan
 
 .PHONY: check-debug check-kcsan

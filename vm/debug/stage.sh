@@ -9,7 +9,7 @@
 # (the same with KCSAN in place of KASAN and kmemleak: debug.config merged
 # with vm/debug/kcsan.config, the latter's lines replacing the former's;
 # its own cache, /var/cache/qotd/kcsan-kernel/). The kcsan kernel runs the
-# phases guest, stress and loadrace unless QOTD_DEBUG_PHASES says others,
+# phases guest, stress, lockless and loadrace unless QOTD_DEBUG_PHASES says others,
 # and skips step 2, which the debug kernel's run covers.
 #
 # 1. Builds the debug kernel, or finds it cached (build-kernel.sh).
@@ -57,10 +57,12 @@ case $kind in
 debug) ;;
 kcsan)
 	merged=$root/build/kcsan.config
-	merge_fragment "$here/debug.config" "$here/kcsan.config" >"$merged.tmp"
-	mv "$merged.tmp" "$merged"
+	# Two stages at once must not see each other's half-written file.
+	tmp=$(mktemp "$merged.XXXXXX")
+	merge_fragment "$here/debug.config" "$here/kcsan.config" >"$tmp"
+	mv "$tmp" "$merged"
 	bk_args=(--fragment "$merged" --name kcsan-kernel)
-	QOTD_DEBUG_PHASES=${QOTD_DEBUG_PHASES:-guest,stress,loadrace}
+	QOTD_DEBUG_PHASES=${QOTD_DEBUG_PHASES:-guest,stress,lockless,loadrace}
 	;;
 *)
 	echo "not ok - $name: QOTD_DEBUG_KERNEL=$kind: no such kernel (debug or kcsan)"
