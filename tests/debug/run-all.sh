@@ -26,8 +26,8 @@
 # Environment: QOTD_DEBUG_ONLY (phases to run, separated by spaces or
 # commas; default all of the above),
 # QOTD_ALLOCS (strategies, default "umem kmem auto"), QOTD_STRESS_SECONDS
-# (default 24), QOTD_LOCKLESS_SECONDS (default 10), QOTD_CYCLES (default 200), QOTD_TRINITY_SECONDS (default
-# 120) and QOTD_TRINITY_SEED.
+# (default 24), QOTD_LOCKLESS_SECONDS (default 10), QOTD_CYCLES (default
+# 200), QOTD_TRINITY_SECONDS (default 120) and QOTD_TRINITY_SEED.
 
 dir=$(cd "$(dirname "$0")" && pwd)
 QOTD_KO=${QOTD_KO:-/lib/modules/qotd.ko}
@@ -233,8 +233,8 @@ fi
 if want lockless; then
 	# KCSAN watches one access in about 4000: too few for the few
 	# instructions that touch these fields. One in 500 for this phase
-	# (a plain read in size_show() was reported 3 times in 10 s so, and
-	# not at all at the default).
+	# (a plain read in size_show() was reported 2 and 3 times in two
+	# 10 s runs so, and not at all at the default).
 	watch=/sys/module/kcsan/parameters/skip_watch
 	skip=$(cat "$watch" 2>/dev/null)
 	[ -n "$skip" ] && echo 500 >"$watch"
