@@ -56,7 +56,7 @@ case $line in
 	kernel=/boot/vmlinuz-$release kdir=/lib/modules/$release/build
 	;;
 7.3*)
-	say "building the $line kernel, or finding it cached (a first build took 29 minutes here on two busy cores)"
+	say "building the $line kernel, or finding it cached (a first build takes 5 minutes here with GCC, 8 with Clang)"
 	. "$root/vm/kernel-step.sh"
 	kernel_step "$name" kernel "$klog" "$here/build.sh" "$line" || exit 0
 	dir=$kernel_dir
