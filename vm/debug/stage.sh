@@ -46,7 +46,6 @@ merge_fragment() {
 		return ""
 	}
 	FNR == NR { if ((o = opt($0)) != "") over[o] = 1; next }
-	FNR == 1 && !done { done = 1 }
 	{ o = opt($0); if (o == "" || !(o in over)) print }
 	END { print ""; print "# --- " overlay " replaces the lines above of the options it sets ---" }' \
 		overlay="$(basename "$2")" "$2" "$1"
@@ -116,11 +115,8 @@ fi
 # printk.devkmsg=on: the tests' notes in /dev/kmsg are not rate-limited.
 # qotdphases: which phases of tests/debug/run-all.sh to run (default all).
 # The kcsan kernel has neither KASAN nor kmemleak.
-if [ "$kind" = debug ]; then
-	append="qotdsuite=debug kmemleak=on panic_on_warn=0 kasan_multi_shot oops=panic printk.devkmsg=on"
-else
-	append="qotdsuite=debug panic_on_warn=0 oops=panic printk.devkmsg=on"
-fi
+append="qotdsuite=debug panic_on_warn=0 oops=panic printk.devkmsg=on"
+[ "$kind" != debug ] || append="$append kmemleak=on kasan_multi_shot"
 append="$append${QOTD_DEBUG_PHASES:+ qotdphases=$QOTD_DEBUG_PHASES}"
 QOTD_GUEST_EXTRA="tests/debug${QOTD_GUEST_EXTRA:+ $QOTD_GUEST_EXTRA}" \
 	QOTD_APPEND="$append${QOTD_APPEND:+ $QOTD_APPEND}" \
