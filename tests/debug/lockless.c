@@ -25,7 +25,7 @@
 
 #include "dtest.h"
 
-static const uint64_t sizes[] = { QOTD_INIT_SIZE, 100, 5000 };
+static const long long sizes[] = { QOTD_INIT_SIZE, 100, 5000 };
 #define NSIZES (sizeof(sizes) / sizeof(sizes[0]))
 
 struct shared {
@@ -36,10 +36,10 @@ struct shared {
 
 static long long footprint[NSIZES];
 
-static int is_size(long long v, const long long *set)
+static int one_of(long long v, const long long *set)
 {
 	for (size_t i = 0; i < NSIZES; i++)
-		if (set ? v == set[i] : (uint64_t)v == sizes[i])
+		if (v == set[i])
 			return 1;
 	return 0;
 }
@@ -71,7 +71,7 @@ static void reader(struct shared *sh)
 
 		for (int i = 0; i < 3; i++)
 			v[i] = read_attr(fds[i]);
-		if (!is_size(v[0], NULL) || (v[1] != 0 && v[1] != 1) || !is_size(v[2], footprint)) {
+		if (!one_of(v[0], sizes) || (v[1] != 0 && v[1] != 1) || !one_of(v[2], footprint)) {
 			if (!sh->bad++)
 				snprintf(sh->why, sizeof(sh->why),
 					 "size %lld, changed %lld, allocated %lld", v[0], v[1], v[2]);
