@@ -11,6 +11,9 @@
 # non-zero without reporting a failure, dies of a signal, reports nothing,
 # or leaves the module loaded gets a failing result of its own (and the
 # module is then reset and unloaded by force).
+#
+# QOTD_TESTS (names separated by spaces or commas, e.g. "t-rw t-ioctl"):
+# those tests only; a name with no test behind it is a failure.
 
 QOTD_KO=${QOTD_KO:-/lib/modules/qotd.ko}
 export QOTD_KO
@@ -74,14 +77,21 @@ if loaded; then
 fi
 
 found=0
+only=$(echo "${QOTD_TESTS:-}" | tr , ' ')
+for t in $only; do
+	[ -x "$dir/$t" ] || fail "QOTD_TESTS names $t, which is not a test in $dir"
+done
 for s in $allocs; do
 	QOTD_INSMOD_ARGS="alloc=$s"
 	export QOTD_INSMOD_ARGS
 	echo "# allocation strategy $s ($QOTD_INSMOD_ARGS)"
 	for t in "$dir"/t-*; do
 		[ -f "$t" ] && [ -x "$t" ] || continue
-		found=1
 		prog=${t##*/}
+		if [ -n "$only" ]; then
+			case " $only " in *" $prog "*) ;; *) continue ;; esac
+		fi
+		found=1
 		echo "# $prog [$s]"
 		{
 			"$t" 2>&1 </dev/null
