@@ -51,10 +51,14 @@ text=$(tr -d '\r' <"$log")
 # module loads), the kernel says WARN_ON_ONCE where it could say ENOMEM, and
 # the load carries on without those fields. It is excused only within 80
 # lines after fault injection's "forcing a failure", so a real warning
-# there, with nothing injected, still fails the run.
+# there, with nothing injected, still fails the run. The line reads
+# "WARNING: CPU: 1 PID: 79 at kernel/trace/trace_events.c:N
+# event_define_fields+..." on 6.1 and "WARNING:
+# kernel/trace/trace_events.c:N at event_define_fields+..., CPU#1: ..."
+# on 7.3.
 excused=$(awk '
 	/FAULT_INJECTION: forcing a failure/ { injected = NR }
-	/WARNING: .* at kernel\/trace\/trace_events\.c:[0-9]+ event_define_fields/ &&
+	/WARNING: (.* at )?kernel\/trace\/trace_events\.c:[0-9]+ (at )?event_define_fields/ &&
 	    injected && NR - injected <= 80 { print NR }' <<<"$text")
 if [ -n "$excused" ]; then
 	while read -r n; do

@@ -11,6 +11,8 @@ out=$root/build/host-scan-log
 mkdir -p "$out"
 injected='FAULT_INJECTION: forcing a failure.'
 trace_warn='WARNING: CPU: 1 PID: 79 at kernel/trace/trace_events.c:2556 event_define_fields+0x463/0x700'
+# The same warning as 7.3 words it.
+trace_warn7='WARNING: kernel/trace/trace_events.c:3147 at event_define_fields+0x48f/0x750, CPU#1: failnth/1212'
 
 # expect PASS|FAIL DESCRIPTION LINE...: scan a log of those lines.
 expect() {
@@ -36,8 +38,13 @@ expect FAIL "a kmemleak report fails the log" "[    1.0] kmemleak: 1 new suspect
 expect PASS "the trace-event field warning is excused right after an injected failure" \
 	"[    1.0] $injected" "[    1.0] name failslab, interval 1" "[    1.1] $trace_warn"
 expect FAIL "the same warning with nothing injected is not" "[    1.1] $trace_warn"
+expect PASS "the trace-event field warning as 7.3 words it is excused right after an injected failure" \
+	"[    1.0] $injected" "[    1.0] name failslab, interval 1" "[    1.1] $trace_warn7"
+expect FAIL "that one with nothing injected is not either" "[    1.1] $trace_warn7"
 filler=()
 for i in $(seq 1 90); do filler+=("[    1.0] line $i"); done
 expect FAIL "nor is it 90 lines after an injected failure" "[    1.0] $injected" "${filler[@]}" "[    1.1] $trace_warn"
 expect FAIL "another warning right after an injected failure is not" \
 	"[    1.0] $injected" "[    1.1] WARNING: CPU: 1 PID: 79 at drivers/char/qotd.c:1 qotd_x+0x1/0x2"
+expect FAIL "nor one in 7.3's words" \
+	"[    1.0] $injected" "[    1.1] WARNING: drivers/char/qotd.c:1 at qotd_x+0x1/0x2, CPU#1: t/1"
