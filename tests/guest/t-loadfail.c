@@ -5,8 +5,8 @@
  * which is what the load's buffer allocation is. Under umem the buffer is
  * whole pages from the page allocator (fail_page_alloc), otherwise a slab
  * object (failslab). The load fails with ENOMEM, leaves no module and no
- * node, and the log names the instance. With instances=3 and the second
- * allocation failing, no node was ever created: the nodes are registered
+ * node, and the log names the instance. With instances=3 and a later
+ * buffer failing, no node was ever created: the nodes are registered
  * after every buffer exists.
  *
  * Kernels without fault injection (Debian's) report the cases as skipped.
@@ -178,14 +178,13 @@ int main(int argc, char **argv)
 
 	/*
 	 * A later buffer of three fails: the ones before are freed, no node
-	 * ever appears. Under kmem and auto the budget lets exactly one
-	 * buffer through (nothing else of the load allocates slab memory
-	 * without sleeping between two buffers), so the second one fails.
-	 * Under umem it is pages, and a debug kernel's own bookkeeping (the
-	 * stack depot of KASAN, saving the stack of each instance's inode
-	 * allocation) takes pages without sleeping now and then, from the
-	 * same budget: which buffer fails is then not known, but one does,
-	 * and the load stops there.
+	 * ever appears. The budget lets one buffer through, but a debug
+	 * kernel's own bookkeeping may take from it first, without sleeping:
+	 * under umem the stack depot of KASAN takes pages now and then (6.1
+	 * and 7.3), under kmem and auto something of the 7.3 debug kernel's
+	 * load takes slab memory. Which buffer fails is then not known, but
+	 * exactly one does, and the load stops there. (failnth fails each
+	 * buffer of a four-instance load in turn.)
 	 */
 	kfd = q_kmsg_open();
 	err = failing_load(3, umem ? 3 : object + 1, &loaded);
@@ -194,10 +193,8 @@ int main(int argc, char **argv)
 	for (int k = 0; k < 3; k++)
 		nodes += !gone(q_node(k));
 	tap_ok(!loaded && nodes == 0, "D8: the failed load leaves no module and none of the 3 nodes");
-	if (!(umem ? tap_eq(warnings_with(log, "cannot allocate"), 1,
-			   "D14: one warning names the instance whose allocation failed") :
-		     tap_ok(warnings_with(log, "qotd1") >= 1 && warnings_with(log, "qotd0") == 0,
-			    "D14: a warning names qotd1, whose allocation failed, and none qotd0")))
+	if (!tap_eq(warnings_with(log, "cannot allocate"), 1,
+		    "D14: one warning names the instance whose allocation failed"))
 		tap_diag("the load's log: %s", log ? log : "(none)");
 	tap_eq(q_count_lines(log, "created /dev/qotd0"), 0,
 	       "D8: no node was registered before every buffer existed (no \"created /dev/qotd0\")");
