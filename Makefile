@@ -4,12 +4,14 @@
 #
 #   make              qotd.ko for the default kernel, and qotdctl
 #   make check        host checks, the guest suite on Debian's kernel,
-#                     installation, then everything on a debug kernel
-#                     (vm/debug/): one TAP stream, one "N passed, N failed"
-#                     line, non-zero exit on any failure
+#                     installation, then everything on the detector
+#                     kernels (vm/debug/) and the other kernel lines: one
+#                     TAP stream, one "N passed, N failed" line, non-zero
+#                     exit on any failure
 #   make check-quick  host checks and the guest suite on Debian's kernel
-#   make check-debug  the debug kernel stage alone
+#   make check-debug  the debug kernel stage alone (KASAN, lockdep, ...)
 #   make check-kcsan  the KCSAN kernel stage alone
+#   make check-kmsan  the KMSAN kernel stage alone
 #   make check-kernels  the 6.12, 6.12-rt, 7.3 and 7.3-clang lines alone
 #   make sign         sign qotd.ko (SIGN_KEY, SIGN_CERT; mk/sign.mk)
 #   make demo         boot the guest and run the tutorial's session, live,

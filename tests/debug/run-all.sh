@@ -24,7 +24,8 @@
 # failing result, with its report as comments.
 #
 # Environment: QOTD_DEBUG_ONLY (phases to run, separated by spaces or
-# commas; default all of the above),
+# commas; default all of the above), QOTD_KMEMLEAK (0: the kernel has no
+# kmemleak, so no leak checks),
 # QOTD_ALLOCS (strategies, default "umem kmem auto"), QOTD_STRESS_SECONDS
 # (default 24), QOTD_LOCKLESS_SECONDS (default 10), QOTD_CYCLES (default
 # 200), QOTD_TRINITY_SECONDS (default 120) and QOTD_TRINITY_SEED.
@@ -87,9 +88,10 @@ run() {
 # so scan, wait until 6 s have passed since the phase ended, scan again.
 kmemleak_check() {
 	what="kmemleak: no suspected leaks after $1"
-	# The KCSAN kernel leaves kmemleak out (the KASAN kernel has it).
-	if [ ! -e "$kmemleak" ] && [ -e /sys/kernel/debug/kcsan ]; then
-		echo "# kmemleak: not in this kernel (KCSAN); no leak check after $1"
+	# The KCSAN and KMSAN kernels leave kmemleak out (the KASAN kernel
+	# has it); their stages say so with qotdkmemleak=0.
+	if [ "${QOTD_KMEMLEAK:-1}" = 0 ]; then
+		echo "# kmemleak: not in this kernel; no leak check after $1"
 		return
 	fi
 	if [ ! -e "$kmemleak" ]; then

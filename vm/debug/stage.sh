@@ -4,13 +4,16 @@
 #   vm/debug/stage.sh
 #   QOTD_DEBUG_KERNEL=kcsan QOTD_DEBUG_NAME=kcsan vm/debug/stage.sh
 #
-# QOTD_DEBUG_KERNEL picks the kernel: debug (default: KASAN, lockdep,
-# kmemleak, UBSAN, fault injection, KUnit; vm/debug/debug.config) or kcsan
-# (the same with KCSAN in place of KASAN and kmemleak: debug.config merged
-# with vm/debug/kcsan.config, the latter's lines replacing the former's;
-# its own cache, /var/cache/qotd/kcsan-kernel/). The kcsan kernel runs the
-# phases guest, stress, lockless and loadrace unless QOTD_DEBUG_PHASES says others,
-# and skips step 2, which the debug kernel's run covers.
+# QOTD_DEBUG_KERNEL picks the kernel (vm/debug/build-kernel.sh):
+#   debug  7.3, GCC: KASAN, lockdep, kmemleak, UBSAN, fault injection,
+#          KUnit (debug.config, 7.3.config); every phase
+#   kcsan  6.1, GCC: KCSAN in place of KASAN and kmemleak (kcsan.config);
+#          phases guest, stress, lockless and loadrace
+#   kmsan  7.3, Clang: KMSAN in place of KASAN (kmsan.config); phases
+#          kunit and guest, the latter with the guest tests that move the
+#          buffer's bytes to user space only (QOTD_DEBUG_TESTS, below)
+# QOTD_DEBUG_PHASES and QOTD_DEBUG_TESTS say otherwise. Only the debug
+# kernel runs step 2; the others would say the same again.
 #
 # 1. Builds the debug kernel, or finds it cached (build-kernel.sh).
 # 2. Builds qotd.ko and qotd_kunit.ko against its tree with W=1 and with
@@ -37,34 +40,24 @@ start=$(date +%s)
 say() { echo "== $name: $*" >&2; }
 mkdir -p "$root/build"
 
-# Another kernel than the debug kernel: its fragment merged over debug.config.
-# merge_fragment BASE OVERLAY: BASE without the options OVERLAY sets, then OVERLAY.
-merge_fragment() {
-	awk 'function opt(line) {
-		if (match(line, /^CONFIG_[A-Za-z0-9_]+=/)) return substr(line, 1, RLENGTH - 1)
-		if (match(line, /^# CONFIG_[A-Za-z0-9_]+ is not set$/)) return substr(line, 3, RLENGTH - 13)
-		return ""
-	}
-	FNR == NR { if ((o = opt($0)) != "") over[o] = 1; next }
-	{ o = opt($0); if (o == "" || !(o in over)) print }
-	END { print ""; print "# --- " overlay " replaces the lines above of the options it sets ---" }' \
-		overlay="$(basename "$2")" "$2" "$1"
-	cat "$2"
-}
-bk_args=()
+# Under KMSAN, the tests that can show an uninitialised byte: growth,
+# shrink then grow, discard from several sizes (t-ioctl, 64- and 32-bit),
+# reads, writes and partial copies on faults (t-rw), fresh mappings and
+# growth through them (t-mmap), splice (t-splice), the sysfs attributes
+# (t-sysfs), concurrent reads beside resizes (t-stress), the trace events'
+# fields (t-trace) and the tutorial's session (t-session.sh).
+kmsan_tests=t-ioctl,t-ioctl-m32,t-mmap,t-rw,t-session.sh,t-splice,t-stress,t-sysfs,t-trace
+
 case $kind in
 debug) ;;
-kcsan)
-	merged=$root/build/kcsan.config
-	# Two stages at once must not see each other's half-written file.
-	tmp=$(mktemp "$merged.XXXXXX")
-	merge_fragment "$here/debug.config" "$here/kcsan.config" >"$tmp"
-	mv "$tmp" "$merged"
-	bk_args=(--fragment "$merged" --name kcsan-kernel)
-	QOTD_DEBUG_PHASES=${QOTD_DEBUG_PHASES:-guest,stress,lockless,loadrace}
+# Phases the debug kernel's run covers already are left out.
+kcsan) QOTD_DEBUG_PHASES=${QOTD_DEBUG_PHASES:-guest,stress,lockless,loadrace} ;;
+kmsan)
+	QOTD_DEBUG_PHASES=${QOTD_DEBUG_PHASES:-kunit,guest}
+	QOTD_DEBUG_TESTS=${QOTD_DEBUG_TESTS-$kmsan_tests}
 	;;
 *)
-	echo "not ok - $name: QOTD_DEBUG_KERNEL=$kind: no such kernel (debug or kcsan)"
+	echo "not ok - $name: QOTD_DEBUG_KERNEL=$kind: no such kernel (debug, kcsan or kmsan)"
 	exit 0 ;;
 esac
 
@@ -72,13 +65,23 @@ esac
 say "building the $kind kernel, or finding it cached (a first build takes 4 to 9 minutes)"
 . "$root/vm/kernel-step.sh"
 kernel_step "$name" "$kind kernel" "$root/build/$kind-kernel.log" \
-	"$here/build-kernel.sh" ${bk_args[@]+"${bk_args[@]}"} || exit 0
+	"$here/build-kernel.sh" --kernel "$kind" || exit 0
 kernel=$kernel_dir
 kdir=$kernel/tree
+# A Clang-built kernel wants its modules built with the same LLVM=.
+args=$(sed -n 's/^kbuild_args=//p' "$kernel/info")
+[ -z "$args" ] || export QOTD_KBUILD_ARGS="${QOTD_KBUILD_ARGS:+$QOTD_KBUILD_ARGS }$args"
 
 # --- 2. host checks against the debug tree ----------------------------------
 # Against the kcsan kernel's tree these would only say the same again.
 if [ "$kind" = debug ]; then
+	# Kbuild 7.x skips a sparse older than the tree: one built here.
+	if sparse=$("$root/vm/kernels/sparse.sh" 2>>"$root/build/$kind-kernel.log" | tail -n 1) &&
+		[ -x "$sparse" ]; then
+		export QOTD_KBUILD_ARGS="${QOTD_KBUILD_ARGS:+$QOTD_KBUILD_ARGS }CHECK=$sparse"
+	else
+		echo "not ok - $name: a sparse for the 7.3 tree (vm/kernels/sparse.sh failed)"
+	fi
 	# Each build must have compiled (W=1) or checked (C=1) the KUnit file too.
 	for build in debug-w1:W=1 debug-sparse:C=1; do
 		QOTD_SRC=$src "$root/vm/kbuild-check.sh" "$name" "$kdir" "${build%%:*}" "${build#*:}" \
@@ -114,10 +117,19 @@ fi
 # ends it at once (panic=-1), and done-check.sh and scan-log.sh say why.
 # printk.devkmsg=on: the tests' notes in /dev/kmsg are not rate-limited.
 # qotdphases: which phases of tests/debug/run-all.sh to run (default all).
-# The kcsan kernel has neither KASAN nor kmemleak.
+# qotdtests: which guest tests the guest phase runs (default all).
+# The kcsan and kmsan kernels have neither KASAN nor kmemleak (qotdkmemleak=0
+# tells run-all.sh to expect none). KMSAN keeps two pages of metadata for
+# every page, hence the kmsan guest's 3 GiB.
 append="qotdsuite=debug panic_on_warn=0 oops=panic printk.devkmsg=on"
-[ "$kind" != debug ] || append="$append kmemleak=on kasan_multi_shot"
+if [ "$kind" = debug ]; then
+	append="$append kmemleak=on kasan_multi_shot"
+else
+	append="$append qotdkmemleak=0"
+fi
 append="$append${QOTD_DEBUG_PHASES:+ qotdphases=$QOTD_DEBUG_PHASES}"
+append="$append${QOTD_DEBUG_TESTS:+ qotdtests=$QOTD_DEBUG_TESTS}"
+[ "$kind" != kmsan ] || export QOTD_QEMU_ARGS="-m 3G${QOTD_QEMU_ARGS:+ $QOTD_QEMU_ARGS}"
 QOTD_GUEST_EXTRA="tests/debug${QOTD_GUEST_EXTRA:+ $QOTD_GUEST_EXTRA}" \
 	QOTD_APPEND="$append${QOTD_APPEND:+ $QOTD_APPEND}" \
 	"$root/vm/guest-suite.sh" "$name" "$kernel/bzImage" "$kdir"

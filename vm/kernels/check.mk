@@ -24,9 +24,9 @@ $(error KERNELS: unknown line(s) $(filter-out 6.1 $(KERNEL_LINES),$(KERNELS)); k
 endif
 
 $(foreach l,$(KERNEL_LINES),$(eval STAGE_$(l) = vm/kernels/stage.sh $(l)))
-# Without 6.1, its stages (stock, install, debug, kcsan) go; the other
+# Without 6.1, its stages (stock, install, debug, kcsan, kmsan) go; the other
 # lines follow in order.
-CHECK_STAGES := $(filter-out $(if $(filter 6.1,$(KERNELS)),,stock install debug kcsan),$(CHECK_STAGES)) \
+CHECK_STAGES := $(filter-out $(if $(filter 6.1,$(KERNELS)),,stock install debug kcsan kmsan),$(CHECK_STAGES)) \
 	$(filter $(KERNELS),$(KERNEL_LINES))
 
 .PHONY: kernel-deps check-kernels
