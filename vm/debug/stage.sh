@@ -62,7 +62,7 @@ kmsan)
 esac
 
 # --- 1. the kernel ----------------------------------------------------------
-say "building the $kind kernel, or finding it cached (a first build takes 4 to 9 minutes)"
+say "building the $kind kernel, or finding it cached (a first build takes 4 to 9 minutes, KMSAN's about 12)"
 . "$root/vm/kernel-step.sh"
 kernel_step "$name" "$kind kernel" "$root/build/$kind-kernel.log" \
 	"$here/build-kernel.sh" --kernel "$kind" || exit 0
@@ -73,7 +73,8 @@ args=$(sed -n 's/^kbuild_args=//p' "$kernel/info")
 [ -z "$args" ] || export QOTD_KBUILD_ARGS="${QOTD_KBUILD_ARGS:+$QOTD_KBUILD_ARGS }$args"
 
 # --- 2. host checks against the debug tree ----------------------------------
-# Against the kcsan kernel's tree these would only say the same again.
+# Against the kcsan and kmsan kernels' trees these would only say the same
+# again (the 7.3-clang line builds qotd with Clang W=1 and sparse).
 if [ "$kind" = debug ]; then
 	# Kbuild 7.x skips a sparse older than the tree: one built here.
 	if sparse=$("$root/vm/kernels/sparse.sh" 2>>"$root/build/$kind-kernel.log" | tail -n 1) &&
