@@ -13,7 +13,7 @@
 #   make check-kmsan                the KMSAN kernel's stage alone
 #
 # DEBUG_TIMEOUT  seconds the debug guest may run (default 3600; it needs
-#                about 11 minutes on a quiet machine here, and ran past
+#                about 17 minutes on a quiet machine here, and ran past
 #                2400 s while other guests loaded both cores)
 # KCSAN_TIMEOUT  seconds the kcsan guest may run (default 1800)
 # KMSAN_TIMEOUT  seconds the kmsan guest may run (default 1800)
