@@ -56,18 +56,18 @@ source_7_3() {
 	echo --source "$src" --source-version "$(cat "$(dirname "$src")/../../VERSION")"
 }
 
+# The fragments over debug.config, and what the 7.3 kernels need first.
+from=() src_args=()
 case $kind in
-debug) overlays=(7.3.config) ;;
-kcsan) overlays=(kcsan.config) ;;
-kmsan) overlays=(7.3.config kmsan.config) ;;
+debug) overlays=(7.3.config); line=7.3 ;;
+kcsan) overlays=(kcsan.config); line= ;;
+kmsan) overlays=(7.3.config kmsan.config); line=7.3-clang; from=(--llvm -19) ;;
 *) echo "debug/build-kernel: no kernel $kind (debug, kcsan or kmsan)" >&2; exit 2 ;;
 esac
-from=()
-case $kind in
-debug) "$root/vm/kernels/deps.sh" 7.3 >&2 ;;
-kmsan) "$root/vm/kernels/deps.sh" 7.3-clang >&2; from=(--llvm -19) ;;
-esac
-[ "$kind" = kcsan ] || read -ra src_args < <(source_7_3)
+if [ -n "$line" ]; then
+	"$root/vm/kernels/deps.sh" "$line" >&2
+	read -ra src_args < <(source_7_3)
+fi
 
 mkdir -p "$root/build"
 merged=$root/build/$kind.config
